@@ -1,0 +1,51 @@
+// A primary-backup node: the primary when it is node 0, a backup otherwise.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "protocols/primary_backup/messages.h"
+#include "sim/node/process.h"
+
+namespace dsim::primary_backup {
+
+struct Options {
+  TimeNs retransmit_ns = 50 * kNsPerMs;   // resend an unacknowledged write this often
+  std::size_t queue_max = 64;             // writes waiting behind the one in flight
+  bool bug_read_from_backup = false;      // backups answer reads from their own copy
+  bool bug_skip_sync = false;             // acknowledge without syncing storage
+};
+
+class Node final : public Process {
+ public:
+  explicit Node(const Options& options) : options_(options) {}
+
+  void on_start(Context& ctx) override;
+  void on_message(Context& ctx, NodeId from, const Message& message) override;
+  void on_timer(Context& ctx, TimerId timer, std::uint64_t tag) override;
+  void on_request(Context& ctx, const Request& request) override;
+
+  // For the observer: every write this node has stored, by version.
+  const std::map<std::uint64_t, Entry>& entries() const { return entries_; }
+
+ private:
+  static constexpr NodeId kPrimary = 0;
+
+  void store(Context& ctx, const Entry& entry);
+  void start_next_write(Context& ctx);
+  void broadcast(Context& ctx);
+  void answer_read(Context& ctx, const Request& request) const;
+  std::optional<nlohmann::json> committed_value(const std::string& key) const;
+
+  Options options_;
+  std::map<std::uint64_t, Entry> entries_;   // stored writes (volatile copy of storage)
+  std::uint64_t committed_version_ = 0;      // primary: highest version acknowledged by all
+  // Primary only: the write being replicated, who acknowledged it, and the queue behind it.
+  std::optional<std::pair<Entry, Request>> in_flight_;
+  std::set<NodeId> acked_;
+  std::deque<Request> queue_;
+};
+
+}  // namespace dsim::primary_backup

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build dsim, and run the default scenario, printing its
+# summary and writing its trace (out/demo-trace.json) for the visualizer and exporters.
+#   scripts/demo.sh [SCENARIO]      (default: scenarios/demo.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDSIM_BUILD_TESTS=OFF -DDSIM_BUILD_BENCH=OFF > /dev/null
+cmake --build build -j"$(nproc)" --target dsim
+mkdir -p out
+scenario="${1:-scenarios/demo.json}"
+status=0
+build/dsim run "$scenario" --trace out/demo-trace.json || status=$?
+if [[ -x build/dsim ]] && build/dsim --help 2>/dev/null | grep -q "viz"; then
+  build/dsim viz out/demo-trace.json -o out/demo-report.html && echo "  report:   out/demo-report.html (open it in a browser)"
+fi
+exit "$status"

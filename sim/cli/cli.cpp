@@ -1,0 +1,31 @@
+#include <exception>
+#include <iostream>
+
+#include "sim/cli/commands.h"
+
+namespace dsim::cli {
+
+int run_cli(int argc, const char* const* argv) {
+  CLI::App app{"dsim: a deterministic simulator for distributed protocols.\n"
+               "Exit codes: 0 the claim held, 1 a violation, 2 bad input or usage, 3 inconclusive."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  int exit_code = kExitHeld;
+  add_run_command(app, exit_code);
+  add_validate_command(app, exit_code);
+  add_list_command(app, exit_code);
+  add_check_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitHeld : kExitBadInput;
+  } catch (const std::exception& e) {
+    // Commands report their own errors; reaching here is a bug, but still not a crash.
+    std::cerr << "dsim: internal error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return exit_code;
+}
+
+}  // namespace dsim::cli

@@ -1,0 +1,26 @@
+// The `dsim` subcommands. Each one registers itself on the CLI11 app; when it runs, it stores
+// the process exit code in `exit_code`. Exit codes are shared by every subcommand:
+//   0  the claim held (the scenario's expectation, a linearizable history, ...)
+//   1  it did not (a violation was found)
+//   2  bad input or usage
+//   3  inconclusive (a checker's budget ran out; a replay failed differently)
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dsim::cli {
+
+inline constexpr int kExitHeld = 0;
+inline constexpr int kExitViolated = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInconclusive = 3;
+
+void add_run_command(CLI::App& app, int& exit_code);
+void add_validate_command(CLI::App& app, int& exit_code);
+void add_list_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
+
+// Parses argv and runs the chosen subcommand; never throws. Used by main() and by tests.
+int run_cli(int argc, const char* const* argv);
+
+}  // namespace dsim::cli

@@ -1,0 +1,82 @@
+// `dsim list`: the protocols, workloads and history models of this build, and the shipped
+// scenario files with their claims.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "sim/check/model.h"
+#include "sim/cli/commands.h"
+#include "sim/node/protocol.h"
+#include "sim/scenario/scenario.h"
+#include "sim/workload/generator.h"
+
+namespace dsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The shipped scenarios: ./scenarios when run from a checkout, else beside the executable's
+// build directory.
+std::optional<fs::path> scenarios_dir() {
+  std::error_code ec;
+  if (fs::is_directory("scenarios", ec)) return fs::path("scenarios");
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.parent_path(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "scenarios", ec)) return dir / "scenarios";
+  }
+  return std::nullopt;
+}
+
+void list_scenarios(std::ostream& out) {
+  const auto dir = scenarios_dir();
+  if (!dir) {
+    out << "scenarios: none found (run from a dsim checkout)\n";
+    return;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(*dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  out << fmt::format("scenarios ({}):\n", dir->string());
+  for (const auto& file : files) {
+    auto loaded = load_scenario(file.string());
+    if (const auto* s = std::get_if<Scenario>(&loaded)) {
+      out << fmt::format("  {}\n      {}\n", file.string(), s->description.empty() ? s->name : s->description);
+    } else {
+      out << fmt::format("  {}  (invalid: dsim validate {})\n", file.string(), file.string());
+    }
+  }
+}
+
+void list_all(std::ostream& out) {
+  out << "protocols:\n";
+  for (const auto& p : ProtocolRegistry::instance().all()) {
+    out << fmt::format("  {:<16} {}\n", p.name, p.summary);
+    for (const auto& bug : p.known_bugs) out << fmt::format("  {:<16}   bug {}: {}\n", "", bug.name, bug.summary);
+  }
+  out << "workloads:\n";
+  for (const auto& w : WorkloadRegistry::instance().all()) out << fmt::format("  {:<16} {}\n", w.name, w.summary);
+  out << fmt::format("history models: {}\n", fmt::join(check::model_names(), ", "));
+  list_scenarios(out);
+}
+
+}  // namespace
+
+void add_list_command(CLI::App& app, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("list", "List protocols, workloads, history models and shipped scenarios");
+  cmd->callback([&exit_code] {
+    list_all(std::cout);
+    exit_code = kExitHeld;
+  });
+}
+
+}  // namespace dsim::cli

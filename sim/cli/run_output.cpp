@@ -1,0 +1,99 @@
+#include "sim/cli/run_output.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/core/file.h"
+
+namespace dsim::cli {
+
+std::string fingerprint_hex(std::uint64_t fingerprint) { return fmt::format("{:016x}", fingerprint); }
+
+namespace {
+
+std::string latency_line(const check::History& history) {
+  std::vector<TimeNs> latencies;
+  for (const auto& op : history.ops) {
+    if (op.type == check::OpType::ok) latencies.push_back(op.complete_ns - op.invoke_ns);
+  }
+  if (latencies.empty()) return "";
+  std::sort(latencies.begin(), latencies.end());
+  const auto at = [&](double q) { return ns_to_ms(latencies[static_cast<std::size_t>(q * (latencies.size() - 1))]); };
+  return fmt::format("; ok latency p50 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms", at(0.5), at(0.99), at(1.0));
+}
+
+const char* kind_name(Finding::Kind kind) { return kind == Finding::Kind::safety ? "safety" : "liveness"; }
+
+}  // namespace
+
+void print_summary(std::ostream& out, const std::string& file, const Scenario& s, const RunResult& r,
+                   double wall_seconds) {
+  const RunStats& st = r.stats;
+  out << fmt::format("dsim run {} (seed {})\n", file, s.run.seed);
+  if (!s.description.empty()) out << fmt::format("  claim:    {}\n", s.description);
+  out << fmt::format("  cluster:  {} x {}{}; {} clients ({})\n", s.cluster.size(), s.cluster.protocol,
+                     s.cluster.bugs.empty() ? "" : fmt::format(" with bugs [{}]", fmt::join(s.cluster.bugs, ", ")),
+                     s.workload.clients, s.workload.kind);
+  const double speed = wall_seconds > 0 ? static_cast<double>(st.end_ns) / 1e9 / wall_seconds : 0;
+  out << fmt::format("  time:     {:.3f} s simulated ({}) in {:.3f} s wall, {:.0f}x real time\n", ns_to_ms(st.end_ns) / 1000,
+                     st.stop_reason, wall_seconds, speed);
+  out << fmt::format("  events:   {}; messages sent {}, delivered {}, dropped {}, duplicated {}; timers {}\n", st.events,
+                     st.messages_sent, st.messages_delivered, st.messages_dropped, st.messages_duplicated,
+                     st.timers_fired);
+  if (!s.faults.empty()) {
+    out << fmt::format("  faults:   {} actions; calm from {:.1f} ms\n", s.faults.size(), ns_to_ms(r.calm_ns));
+  }
+  if (!r.history.ops.empty()) {
+    std::uint64_t ok = 0, fail = 0, info = 0;
+    for (const auto& op : r.history.ops) {
+      ok += op.type == check::OpType::ok;
+      fail += op.type == check::OpType::fail;
+      info += op.type == check::OpType::info;
+    }
+    out << fmt::format("  clients:  {} ops: {} ok, {} fail, {} info{}\n", r.history.ops.size(), ok, fail, info,
+                       latency_line(r.history));
+  }
+  out << "  checks:\n";
+  if (s.checks.invariants) out << "    invariants       checked after every event\n";
+  if (s.checks.linearizability) {
+    out << fmt::format("    linearizability  {} ({})\n", r.linearizability.value("verdict", "?"),
+                       *s.checks.linearizability);
+  }
+  if (s.checks.liveness) out << fmt::format("    liveness         within {:.0f} ms of calm\n", ns_to_ms(s.checks.liveness_within_ns));
+  for (const Finding& f : r.findings) {
+    out << fmt::format("    FOUND {} {} at {:.3f} ms: {}\n", kind_name(f.kind), f.id(), ns_to_ms(f.at_ns), f.detail);
+  }
+  if (r.findings.empty()) out << "    no violations found\n";
+  for (const auto& [key, value] : r.metrics.items()) out << fmt::format("  {}: {}\n", key, value.dump());
+  out << fmt::format("  expected: {}\n", r.expectation_detail);
+  out << fmt::format("  verdict:  {}\n", r.expectation_held ? "HELD" : "NOT HELD");
+  out << fmt::format("  fingerprint: {}\n", fingerprint_hex(r.fingerprint));
+}
+
+bool write_trace_file(const std::string& path, const Scenario& scenario, const RunResult& r, std::string* error) {
+  nlohmann::json header = {{"format", "dsim-trace"}, {"version", 1}, {"scenario", to_json(scenario)},
+                           {"seed", scenario.run.seed}, {"fingerprint", fingerprint_hex(r.fingerprint)}};
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& f : r.findings) {
+    findings.push_back({{"kind", kind_name(f.kind)}, {"id", f.id()}, {"check", f.check}, {"name", f.name},
+                        {"detail", f.detail}, {"t", f.at_ns}, {"data", f.data}});
+  }
+  const RunStats& st = r.stats;
+  nlohmann::json footer = {
+      {"history", check::to_json(r.history)},
+      {"linearizability", r.linearizability},
+      {"findings", findings},
+      {"metrics", r.metrics},
+      {"stats", {{"events", st.events}, {"messages_sent", st.messages_sent},
+                 {"messages_delivered", st.messages_delivered}, {"messages_dropped", st.messages_dropped},
+                 {"messages_duplicated", st.messages_duplicated}, {"timers_fired", st.timers_fired},
+                 {"end_ns", st.end_ns}, {"stop_reason", st.stop_reason}, {"calm_ns", r.calm_ns}}},
+      {"expectation", {{"held", r.expectation_held}, {"detail", r.expectation_detail}}}};
+  std::ostringstream out;
+  write_trace_json(out, r.trace, header, footer);
+  return write_file_atomic(path, out.str(), error);
+}
+
+}  // namespace dsim::cli

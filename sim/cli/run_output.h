@@ -1,0 +1,18 @@
+// What `dsim run` prints and writes: the human summary and the native trace file.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "sim/scenario/scenario.h"
+#include "sim/world/run.h"
+
+namespace dsim::cli {
+
+void print_summary(std::ostream& out, const std::string& file, const Scenario& scenario, const RunResult& result,
+                   double wall_seconds);
+// Writes the trace atomically; false (with `error`) when it could not be written.
+bool write_trace_file(const std::string& path, const Scenario& scenario, const RunResult& result, std::string* error);
+std::string fingerprint_hex(std::uint64_t fingerprint);
+
+}  // namespace dsim::cli

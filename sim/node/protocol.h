@@ -1,0 +1,70 @@
+// A protocol, as the engine sees it: a factory of node processes plus an observer of the whole
+// cluster. Protocols are registered by name in one registry (protocols/all.cpp fills it) so that
+// nothing under sim/ knows any protocol.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/node/observer.h"
+#include "sim/node/process.h"
+#include "sim/scenario/json_reader.h"
+
+namespace dsim {
+
+// The parts of a scenario's `cluster` section a protocol needs.
+struct ClusterConfig {
+  std::uint32_t nodes = 0;
+  std::vector<std::string> node_names;  // node i is node_names[i]
+  nlohmann::json params = nlohmann::json::object();
+  std::set<std::string> bugs;           // known-bug switches that are on
+};
+
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+  // A fresh process for `node`: at boot and after every restart.
+  virtual std::unique_ptr<Process> make_node(NodeId node) const = 0;
+  // Global invariant checks; nullptr when the protocol has none.
+  virtual std::unique_ptr<Observer> make_observer() const { return nullptr; }
+};
+
+struct KnownBug {
+  std::string name;     // the switch, as written in cluster.bugs
+  std::string summary;  // the real-world bug it reproduces
+};
+
+struct ProtocolInfo {
+  std::string name;
+  std::string summary;
+  std::vector<KnownBug> known_bugs;
+  // Validates cluster.params (an object, possibly empty) and reports problems under `params`.
+  // Must accept every parameter it documents and reject the rest (ObjectReader::finish).
+  std::function<void(ObjectReader& params, std::uint32_t nodes)> validate;
+  // Builds the protocol for a validated cluster configuration.
+  std::function<std::unique_ptr<Protocol>(const ClusterConfig&)> make;
+};
+
+class ProtocolRegistry {
+ public:
+  // The registry with every protocol of this build (filled once, on first use).
+  static const ProtocolRegistry& instance();
+
+  void add(ProtocolInfo info);
+  const ProtocolInfo* find(std::string_view name) const;
+  // Sorted by name.
+  const std::vector<ProtocolInfo>& all() const { return protocols_; }
+
+ private:
+  std::vector<ProtocolInfo> protocols_;
+};
+
+// Defined in protocols/all.cpp: adds every protocol of this build.
+void register_all_protocols(ProtocolRegistry& registry);
+
+}  // namespace dsim

@@ -1,0 +1,192 @@
+// A scenario: one claim about a protocol, as data. The JSON format is documented in
+// docs/scenario-format.md and scenarios/schema.json; this is its validated, typed form, with
+// node names resolved to ids and every time in nanoseconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/core/time.h"
+#include "sim/net/message.h"
+#include "sim/scenario/json_reader.h"
+
+namespace dsim {
+
+struct LatencySpec {
+  enum class Dist { constant, uniform, normal, exponential, lognormal };
+  Dist dist = Dist::normal;
+  TimeNs mean_ns = 250 * kNsPerUs;  // constant: the value; normal, exponential, lognormal: the mean
+  TimeNs stddev_ns = 50 * kNsPerUs; // normal, lognormal
+  TimeNs min_ns = 0;                // uniform
+  TimeNs max_ns = 0;                // uniform
+  TimeNs floor_ns = 100 * kNsPerUs; // no message is faster than this
+
+  bool operator==(const LatencySpec&) const = default;
+};
+
+// Overrides for the directed links from each of `from` to each of `to`.
+struct LinkSpec {
+  std::vector<NodeId> from;
+  std::vector<NodeId> to;
+  std::optional<LatencySpec> latency;
+  std::optional<double> loss;
+  std::optional<double> duplicate;
+  std::optional<double> reorder;
+
+  bool operator==(const LinkSpec&) const = default;
+};
+
+struct NetworkSpec {
+  LatencySpec latency;          // every node-to-node link
+  LatencySpec client_latency;   // client <-> node (clients are never partitioned)
+  double loss = 0.0;            // probability a message is dropped
+  double duplicate = 0.0;       // probability a message is delivered twice
+  double reorder = 0.0;         // probability a message may overtake earlier ones on its link;
+                                // otherwise each directed link is FIFO, like a TCP connection
+  std::vector<LinkSpec> links;  // applied in order, later ones win
+
+  bool operator==(const NetworkSpec&) const = default;
+};
+
+struct ClockSpec {
+  TimeNs offset_ns = 0;
+  std::int64_t drift_ppm = 0;   // local = offset + (1 + drift_ppm * 1e-6) * true
+
+  bool operator==(const ClockSpec&) const = default;
+};
+
+// Fields that an action's kind does not use stay at their defaults (to_json relies on it).
+struct FaultAction {
+  enum class Kind {
+    crash,       // nodes; lose_unsynced
+    restart,     // nodes
+    wipe,        // nodes: crash and lose the disk (restart later)
+    pause,       // nodes
+    resume,      // nodes
+    partition,   // pairs blocked (dropped) until heal or the end of `duration_ns`
+    heal,        // removes every partition
+    clog,        // pairs held (not dropped) until unclog
+    unclog,      // pairs released; empty pairs: every clog
+    network,     // loss / duplicate / reorder / latency for every link, until the end of duration
+    clock_step,  // nodes; delta_ns (forward or backward)
+    clock_drift, // nodes; drift_ppm
+    clock_resync // nodes; local clock set back to true time
+  };
+  Kind kind = Kind::crash;
+  TimeNs at_ns = 0;
+  std::optional<TimeNs> duration_ns;  // when set, the action is undone this long after at_ns
+  std::string label;                  // the action as written: "isolate", "bridge", "partition" ...
+
+  std::vector<NodeId> nodes;
+  bool lose_unsynced = false;
+  std::vector<std::pair<NodeId, NodeId>> pairs;   // directed (from, to), sorted, no duplicates
+  std::vector<std::vector<NodeId>> groups;        // partition as written, for display
+  std::optional<double> loss, duplicate, reorder; // network
+  std::optional<LatencySpec> latency;             // network
+  TimeNs delta_ns = 0;                            // clock_step
+  std::int64_t drift_ppm = 0;                     // clock_drift
+
+  bool operator==(const FaultAction&) const = default;
+};
+
+struct WorkloadSpec {
+  std::string kind = "none";     // a registered workload generator: "none", "register", "kv", "bank" ...
+  std::uint32_t clients = 0;
+  std::int64_t ops_max = 0;      // total operations over all clients; 0: no limit
+  TimeNs think_ns = 10 * kNsPerMs;    // a client's pause between operations
+  TimeNs timeout_ns = 500 * kNsPerMs; // per attempt; then the client retries or gives up
+  std::uint32_t attempts_max = 3;     // tries per operation (redirects and timeouts)
+  TimeNs start_ns = 0;
+  std::optional<TimeNs> stop_ns;      // no new operations after this (default: run end)
+  enum class Target { any, round_robin, node };
+  Target target = Target::any;        // where a client sends an operation first
+  NodeId target_node = 0;             // for Target::node
+  nlohmann::json params = nlohmann::json::object();  // generator-specific keys, validated by it
+
+  bool operator==(const WorkloadSpec&) const = default;
+};
+
+struct ChecksSpec {
+  bool invariants = true;                         // the protocol's observer, after every event
+  std::optional<std::string> linearizability;     // model name: "register", "cas-register", "kv"
+  std::int64_t lin_steps_max = 50'000'000;
+  std::int64_t lin_memo_bytes_max = 512ll << 20;
+  bool liveness = false;
+  TimeNs liveness_within_ns = 5 * kNsPerSec;      // after calm, progress must resume this soon
+  std::optional<TimeNs> calm_ns;                  // default: when the last fault is undone
+
+  bool operator==(const ChecksSpec&) const = default;
+};
+
+struct ExpectSpec {
+  enum class Outcome { holds, violated, any };
+  Outcome safety = Outcome::holds;
+  std::vector<std::string> violations;  // with violated: a finding id must start with one of them
+  Outcome liveness = Outcome::any;
+
+  bool operator==(const ExpectSpec&) const = default;
+};
+
+struct RunSpec {
+  std::uint64_t seed = 1;
+  TimeNs duration_ns = 10 * kNsPerSec;
+  std::uint64_t events_max = 100'000'000;  // a limit on everything: a livelocked protocol stops here
+
+  bool operator==(const RunSpec&) const = default;
+};
+
+struct ClusterSpec {
+  std::string protocol;
+  std::vector<std::string> node_names;     // node i is node_names[i]; default n0, n1, ...
+  nlohmann::json params = nlohmann::json::object();
+  std::set<std::string> bugs;
+  std::uint32_t size() const { return static_cast<std::uint32_t>(node_names.size()); }
+
+  bool operator==(const ClusterSpec&) const = default;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;  // the claim, in words
+  ClusterSpec cluster;
+  NetworkSpec network;
+  std::vector<ClockSpec> clocks;  // one per node
+  std::vector<FaultAction> faults;  // sorted by at_ns (stable: file order breaks ties)
+  WorkloadSpec workload;
+  ChecksSpec checks;
+  ExpectSpec expect;
+  RunSpec run;
+
+  bool operator==(const Scenario&) const = default;
+};
+
+// Limits on what a scenario may ask for; docs/scenario-format.md and scenarios/schema.json
+// state the same figures.
+inline constexpr std::uint32_t kScenarioNodesMax = 64;
+inline constexpr TimeNs kScenarioDurationMax = 7 * 24 * 3600 * kNsPerSec;  // run, offsets, times
+inline constexpr TimeNs kScenarioLatencyMax = 3600 * kNsPerSec;            // every latency figure
+inline constexpr std::size_t kScenarioFaultsMax = 100'000;
+inline constexpr std::size_t kScenarioLinksMax = 10'000;
+inline constexpr std::size_t kScenarioBytesMax = 16u << 20;  // a larger file is not a scenario
+inline constexpr std::size_t kScenarioDepthMax = 64;         // JSON nesting
+
+// The named latency presets ("same-dc", "same-region", "cross-region"); nullopt for others.
+std::optional<LatencySpec> latency_preset(std::string_view name);
+std::vector<std::string> latency_preset_names();
+
+// Parses and validates a scenario document. `file` only labels error messages.
+std::variant<Scenario, Diagnostics> parse_scenario(std::string_view text, std::string_view file);
+// Reads a file and parses it; a missing or unreadable file is a Diagnostic too.
+std::variant<Scenario, Diagnostics> load_scenario(const std::string& path);
+// The canonical JSON of a scenario: every default spelled out, faults concrete. Parsing it gives
+// back an equal Scenario, so a fuzz failure written this way replays exactly.
+nlohmann::json to_json(const Scenario& scenario);
+
+}  // namespace dsim

@@ -1,0 +1,163 @@
+// Clients: closed-loop, one operation at a time each (a Jepsen "process"), recording what they
+// saw as a history. An operation is retried — same request id — after a redirect or a timeout,
+// up to attempts_max; it ends `ok`, `fail` (no attempt can have taken effect) or `info`
+// (some attempt may have, and no answer said so).
+#include <algorithm>
+#include <cassert>
+
+#include "sim/core/hash.h"
+#include "sim/net/latency.h"
+#include "sim/world/world.h"
+
+namespace dsim {
+
+bool World::clients_may_issue() const {
+  const auto& w = scenario_.workload;
+  return queue_.now_ns() < stop_issuing_ns_ && (w.ops_max == 0 || static_cast<std::int64_t>(ops_issued_) < w.ops_max);
+}
+
+NodeId World::first_target(std::uint32_t client) {
+  const auto& w = scenario_.workload;
+  switch (w.target) {
+    case WorkloadSpec::Target::node: return w.target_node;
+    case WorkloadSpec::Target::round_robin:
+      return static_cast<NodeId>((client + clients_[client].issued) % nodes_.size());
+    case WorkloadSpec::Target::any: break;
+  }
+  return static_cast<NodeId>(clients_[client].rng.below(nodes_.size()));
+}
+
+void World::client_next(std::uint32_t client) {
+  Client& c = clients_[client];
+  assert(!c.op);
+  if (!clients_may_issue()) return;
+  const OpTemplate t = generator_->next(client, c.rng);
+  const std::uint64_t op = history_.ops.size();
+  check::Operation operation;
+  operation.process = client;
+  operation.f = t.f;
+  operation.key = t.key;
+  operation.value = t.value;
+  operation.type = check::OpType::info;
+  operation.invoke_ns = queue_.now_ns();
+  history_.ops.push_back(std::move(operation));
+  history_client_.push_back(client);
+  ++ops_issued_;
+  c.op = op;
+  c.attempt = 0;
+  c.maybe_applied = false;
+  c.node = first_target(client);
+  ++c.issued;
+  const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
+  record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(t.value.dump())), [&] {
+    const auto& o = history_.ops[op];
+    return nlohmann::json{{"op", op}, {"f", o.f}, {"key", o.key ? nlohmann::json(*o.key) : nlohmann::json(nullptr)},
+                          {"value", o.value}};
+  });
+  client_send(client);
+}
+
+void World::client_send(std::uint32_t client) {
+  Client& c = clients_[client];
+  assert(c.op);
+  const std::uint64_t op = *c.op;
+  const check::Operation& o = history_.ops[op];
+  Request request{op, client, c.attempt, o.f, o.key, o.value};
+  const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
+  record(TraceKind::send, actor, hash_combine(op, c.node), [&] {
+    return nlohmann::json{{"to", c.node}, {"op", op}, {"type", "Request"},
+                          {"payload", {{"f", o.f}, {"key", o.key ? nlohmann::json(*o.key) : nlohmann::json(nullptr)},
+                                       {"value", o.value}, {"attempt", c.attempt}}}};
+  });
+  const TimeNs latency_ns = sample_latency(scenario_.network.client_latency, c.rng);
+  const auto slot = requests_.put(ClientRequestFlight{std::move(request), c.node, op});
+  queue_.push(queue_.now_ns() + latency_ns, kRequestArrive, c.node, slot);
+  queue_.push(queue_.now_ns() + scenario_.workload.timeout_ns, kClientTimeout, client,
+              op * kAttemptsLimit + c.attempt);
+}
+
+void World::arrive_request(std::uint64_t slot) {
+  const ClientRequestFlight& f = requests_[slot];
+  Node& n = nodes_[f.node];
+  if (n.process && n.paused) {
+    n.missed.push_back(Missed{kRequestArrive, slot});
+    return;
+  }
+  ClientRequestFlight flight = requests_.take(slot);
+  if (!n.process) {
+    record(TraceKind::drop, flight.node, flight.op, [&] {
+      return nlohmann::json{{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"},
+                            {"reason", "crashed"}};
+    });
+    return;
+  }
+  record(TraceKind::deliver, flight.node, hash_combine(flight.op, flight.request.attempt), [&] {
+    return nlohmann::json{{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"}};
+  });
+  n.process->on_request(*n.ctx, flight.request);
+  after_node_event(flight.node);
+}
+
+void World::client_timeout(std::uint32_t client, std::uint64_t op, std::uint32_t attempt) {
+  Client& c = clients_[client];
+  if (!c.op || *c.op != op || c.attempt != attempt) return;  // answered already
+  c.maybe_applied = true;
+  if (c.attempt + 1 >= scenario_.workload.attempts_max) {
+    client_complete(client, check::OpType::info, nullptr);
+    return;
+  }
+  ++c.attempt;
+  c.node = static_cast<NodeId>((c.node + 1) % nodes_.size());
+  client_send(client);
+}
+
+void World::client_reply(std::uint64_t slot) {
+  ClientReplyFlight f = replies_.take(slot);
+  Client& c = clients_[f.client];
+  const auto actor = static_cast<std::int64_t>(nodes_.size() + f.client);
+  record(TraceKind::deliver, actor, hash_combine(f.op, static_cast<std::uint64_t>(f.reply.status)), [&] {
+    return nlohmann::json{{"from", f.node}, {"op", f.op}, {"type", "Reply"}};
+  });
+  // A late answer to an earlier attempt of the current operation still counts: it carries the
+  // same request id, so it is an answer about this operation.
+  if (!c.op || *c.op != f.op) return;
+  switch (f.reply.status) {
+    case Reply::Status::ok:
+      client_complete(f.client, check::OpType::ok, std::move(f.reply.value));
+      return;
+    case Reply::Status::fail:
+      // A definite failure of this attempt; an earlier timed-out attempt may still have applied.
+      client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail, nullptr);
+      return;
+    case Reply::Status::redirect:
+      if (f.attempt != c.attempt) return;  // a stale redirect: the current attempt is elsewhere
+      if (c.attempt + 1 >= scenario_.workload.attempts_max) {
+        client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail, nullptr);
+        return;
+      }
+      ++c.attempt;
+      c.node = f.reply.leader_hint && *f.reply.leader_hint < nodes_.size()
+                   ? *f.reply.leader_hint
+                   : static_cast<NodeId>((c.node + 1) % nodes_.size());
+      client_send(f.client);
+      return;
+  }
+}
+
+void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::json output) {
+  Client& c = clients_[client];
+  assert(c.op);
+  check::Operation& o = history_.ops[*c.op];
+  o.type = type;
+  o.output = std::move(output);
+  if (type != check::OpType::info) o.complete_ns = queue_.now_ns();
+  const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
+  const char* type_name = type == check::OpType::ok ? "ok" : type == check::OpType::fail ? "fail" : "info";
+  record(TraceKind::complete, actor, hash_combine(hash_bytes(type_name), hash_bytes(o.output.dump())), [&] {
+    return nlohmann::json{{"op", *c.op}, {"type", type_name}, {"value", o.output}};
+  });
+  c.op.reset();
+  queue_.push(queue_.now_ns() + scenario_.workload.think_ns, kClientNext, client, 0);
+}
+
+}  // namespace dsim

@@ -1,0 +1,192 @@
+// The world: a cluster of nodes running one protocol, the network between them, the clients
+// that use them and the fault schedule that torments them, driven by one event queue. Built
+// from a Scenario; run_scenario (run.h) is its public face.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/hash.h"
+#include "sim/core/rng.h"
+#include "sim/core/slab.h"
+#include "sim/net/network.h"
+#include "sim/node/clock.h"
+#include "sim/node/observer.h"
+#include "sim/node/protocol.h"
+#include "sim/trace/trace.h"
+#include "sim/workload/generator.h"
+#include "sim/world/run.h"
+
+namespace dsim {
+
+class World final : private ClusterView {
+ public:
+  World(const Scenario& scenario, const RunOptions& options);
+  ~World() override;
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Runs to the end (time, event budget, quiescence or a safety violation) and fills `result`.
+  void run(RunResult& result);
+
+ private:
+  class NodeContext;
+  friend class NodeContext;
+
+  enum EventKind : std::uint32_t {
+    kDeliver,        // arg: flight slot
+    kTimer,          // target: node, arg: timer id
+    kFault,          // arg: index into steps_
+    kClientNext,     // target: client
+    kClientTimeout,  // target: client, arg: op index * kAttemptsLimit + attempt
+    kRequestArrive,  // arg: request slot
+    kReplyArrive,    // arg: reply slot
+  };
+  static constexpr std::uint64_t kAttemptsLimit = 128;
+
+  struct Timer {
+    std::uint64_t tag = 0;
+    TimeNs due_local_ns = 0;
+    TimeNs due_true_ns = 0;
+  };
+  // What a paused node missed, replayed in order when it resumes.
+  struct Missed {
+    EventKind kind;
+    std::uint64_t arg;
+  };
+  struct Node {
+    std::unique_ptr<Process> process;  // null while crashed
+    std::unique_ptr<Context> ctx;  // a NodeContext (world.cpp)
+    Storage storage;
+    LocalClock clock;
+    Rng rng{0};
+    bool paused = false;
+    std::map<TimerId, Timer> timers;
+    std::vector<Missed> missed;
+    std::map<std::string, nlohmann::json, std::less<>> annotations;
+  };
+  struct Flight {
+    NodeId from = 0;
+    NodeId to = 0;
+    std::uint64_t id = 0;
+    std::uint64_t digest = 0;
+    MessagePtr message;
+  };
+  struct ClientRequestFlight {
+    Request request;
+    NodeId node = 0;
+    std::uint64_t op = 0;
+  };
+  struct ClientReplyFlight {
+    std::uint32_t client = 0;
+    std::uint64_t op = 0;
+    std::uint32_t attempt = 0;
+    NodeId node = 0;
+    Reply reply;
+  };
+  struct Client {
+    Rng rng{0};                 // operation choices and client-link latency
+    std::optional<std::uint64_t> op;  // the operation in progress
+    std::uint32_t attempt = 0;
+    NodeId node = 0;            // where the current attempt went
+    bool maybe_applied = false; // some attempt may have taken effect (timed out)
+    std::uint64_t issued = 0;
+  };
+  // One step of the fault schedule: a scenario action, or the undo of one.
+  struct FaultStep {
+    TimeNs at_ns = 0;
+    std::size_t fault = 0;  // index into scenario_.faults
+    bool undo = false;
+  };
+
+  // ---- Events ----
+  void dispatch(const Event& e);
+  void deliver(std::uint64_t slot);
+  void fire_timer(NodeId node, TimerId timer);
+  void arrive_request(std::uint64_t slot);
+  void after_node_event(NodeId node);
+
+  // ---- Nodes (world.cpp) ----
+  void boot(NodeId node);
+  void crash(NodeId node, bool lose_unsynced);
+  void send(NodeId from, NodeId to, MessagePtr message);
+  TimerId set_timer(NodeId node, TimeNs after_ns, std::uint64_t tag);
+  void reschedule_timers(NodeId node);
+  void reply(NodeId node, const Request& request, Reply reply);
+  void annotate(NodeId node, std::string_view key, const nlohmann::json& value);
+  void release_links(const std::vector<NodePair>& links);
+
+  // ---- Faults (faults.cpp) ----
+  void schedule_faults();
+  void apply_fault(const FaultStep& step);
+  void apply_node_fault(const FaultAction& action, bool undo, std::size_t fault);
+  void apply_network_fault(const FaultAction& action, bool undo, std::size_t fault);
+
+  // ---- Clients (clients.cpp) ----
+  void client_next(std::uint32_t client);
+  void client_send(std::uint32_t client);
+  void client_timeout(std::uint32_t client, std::uint64_t op, std::uint32_t attempt);
+  void client_reply(std::uint64_t slot);
+  void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output);
+  NodeId first_target(std::uint32_t client);
+  bool clients_may_issue() const;
+
+  // ---- Recording ----
+  // Folds an event into the fingerprint and, when tracing, appends it to the trace; the event's
+  // JSON is built only then, so an untraced run pays for a hash and nothing else.
+  template <class MakeData>
+  void record(TraceKind kind, std::int64_t actor, std::uint64_t digest, MakeData&& make_data) {
+    std::uint64_t h = hash_combine(fingerprint_, static_cast<std::uint64_t>(queue_.now_ns()));
+    h = hash_combine(h, (static_cast<std::uint64_t>(kind) << 32) ^ static_cast<std::uint64_t>(actor));
+    fingerprint_ = hash_combine(h, digest);
+    if (options_.trace) trace_.events.push_back(TraceEvent{queue_.now_ns(), kind, actor, make_data()});
+  }
+  void record_finding(const Finding& finding);
+
+  // ---- ClusterView ----
+  std::uint32_t size() const override { return static_cast<std::uint32_t>(nodes_.size()); }
+  const Process* process(NodeId node) const override { return nodes_[node].process.get(); }
+  bool paused(NodeId node) const override { return nodes_[node].paused; }
+  const Storage& storage(NodeId node) const override { return nodes_[node].storage; }
+  TimeNs now_ns() const override { return queue_.now_ns(); }
+
+  void finish(RunResult& result);
+
+  const Scenario& scenario_;
+  RunOptions options_;
+  std::unique_ptr<Protocol> protocol_;
+  std::unique_ptr<Observer> observer_;
+  std::unique_ptr<Generator> generator_;
+  EventQueue queue_;
+  Network network_;
+  std::vector<Node> nodes_;
+  std::vector<Client> clients_;
+  std::vector<FaultStep> steps_;
+  std::map<std::size_t, std::int64_t> drift_before_;  // clock-drift fault -> drift to restore
+
+  Slab<Flight> flights_;
+  Slab<ClientRequestFlight> requests_;
+  Slab<ClientReplyFlight> replies_;
+  std::map<NodePair, std::deque<std::uint64_t>> held_;  // clogged links' messages, in order
+
+  TimerId next_timer_id_ = 1;
+  std::uint64_t next_message_id_ = 0;
+  std::uint64_t ops_issued_ = 0;
+  TimeNs end_ns_ = 0;
+  TimeNs stop_issuing_ns_ = 0;
+  std::uint64_t fingerprint_ = 0;
+  bool stopped_ = false;
+  RunStats stats_;
+  std::vector<Finding> findings_;
+  check::History history_;
+  std::vector<std::uint32_t> history_client_;  // op index -> client
+  Trace trace_;
+};
+
+}  // namespace dsim

@@ -1,0 +1,45 @@
+// Every shipped scenario file is an end-to-end test: `dsim run --check-determinism FILE` must
+// exit 0 — its claim held, and two runs of it agreed event for event.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> files;
+  const fs::path root = fs::path(DSIM_SOURCE_DIR) / "scenarios";
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
+      files.push_back(fs::relative(entry.path(), root).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class Scenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Scenario, ClaimHoldsAndRunIsDeterministic) {
+  const std::string file = std::string(DSIM_SOURCE_DIR) + "/scenarios/" + GetParam();
+  const std::string cmd = std::string(DSIM_BINARY) + " run --check-determinism " + file + " > /dev/null";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the claim of " << GetParam() << " did not hold; run: dsim run " << file;
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.size() - 5);
+  std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Scenario, ::testing::ValuesIn(scenario_files()), test_name);
+
+}  // namespace

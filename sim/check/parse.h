@@ -1,0 +1,47 @@
+// Reading histories from text. Three formats (docs/history-format.md):
+//   jepsen-log  Jepsen's old log lines: `INFO  jepsen.util - 3	:invoke	:cas	[3 0]`
+//   edn         Jepsen operation maps, one per line: `{:process 0, :type :invoke, :f :get, ...}`
+//   json        dsim's history JSON (an operation list), or a JSON list of Jepsen-style events
+// Parsing never throws and never trusts its input: every problem is reported as
+// `file:line: what was expected, what was found`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/check/history.h"
+#include "sim/check/model.h"
+
+namespace dsim::check {
+
+enum class Format { auto_detect, jepsen_log, edn, json };
+
+const char* format_name(Format);                            // "auto", "jepsen-log", "edn", "json"
+std::optional<Format> parse_format_name(std::string_view);  // the reverse
+
+struct ParseError {
+  std::string file;
+  std::int64_t line = 0;  // 1-based; 0 when the problem is not on one line
+  std::string message;
+
+  std::string to_string() const;  // "file:line: message"
+};
+
+struct ParseResult {
+  History history;                  // empty when `error` is set
+  std::optional<ParseError> error;
+  Format format = Format::auto_detect;  // the format read (after detection)
+};
+
+// Files larger than this are refused rather than read into memory.
+inline constexpr std::int64_t kHistoryBytesMax = 1LL << 30;
+
+// With a model, operations it does not understand (an unknown :f, a malformed cas) are errors
+// at the line that shows them.
+ParseResult parse_history(std::string_view text, Format format, std::string_view file_name,
+                          const Model* model = nullptr);
+ParseResult load_history(const std::string& path, Format format, const Model* model = nullptr);
+
+}  // namespace dsim::check

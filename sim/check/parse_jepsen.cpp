@@ -1,0 +1,125 @@
+// Jepsen's two line-oriented formats. Both carry only the order of events, so an operation's
+// times are the line numbers of its invoke and completion.
+#include <fmt/format.h>
+
+#include "sim/check/edn.h"
+#include "sim/check/history_builder.h"
+#include "sim/check/parsers.h"
+
+namespace dsim::check {
+
+namespace {
+
+// Jepsen's nemesis logs its faults as a "process" too; they are not client operations.
+bool is_nemesis(const nlohmann::json& process) { return process == ":nemesis"; }
+
+std::string shown(const nlohmann::json& value) { return show_value(value); }
+
+// Fills `event` from the process, type, f and value fields; returns what is wrong.
+std::optional<std::string> make_event(const nlohmann::json& process, const nlohmann::json& type,
+                                      const nlohmann::json& f, Event& event) {
+  if (!process.is_number_integer()) {
+    return fmt::format("expected an integer process, found {}", shown(process));
+  }
+  event.process = process.get<std::int64_t>();
+  std::optional<EventType> event_type;
+  if (type.is_string()) event_type = parse_event_type(type.get<std::string>());
+  if (!event_type || !type.get<std::string>().starts_with(':')) {
+    return fmt::format("expected :type :invoke, :ok, :fail or :info, found {}", shown(type));
+  }
+  event.type = *event_type;
+  if (!f.is_string() || f.get<std::string>().empty()) {
+    return fmt::format("expected a keyword :f, found {}", shown(f));
+  }
+  event.f = f.get<std::string>();
+  if (event.f[0] == ':') event.f.erase(0, 1);
+  return std::nullopt;
+}
+
+// Calls `on_line(line_text, line_number)` for each line that is not blank; stops at the first
+// error it returns.
+template <typename OnLine>
+ParseResult for_each_line(std::string_view text, const Model* model, OnLine on_line) {
+  ParseResult result;
+  HistoryBuilder builder(model);
+  std::int64_t number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    number++;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    std::optional<Event> event;
+    std::optional<std::string> error = on_line(line, number, event);
+    if (!error && event) error = builder.add(*event, number);
+    if (error) {
+      result.error = ParseError{.file = "", .line = number, .message = std::move(*error)};
+      return result;
+    }
+  }
+  result.history = builder.finish();
+  return result;
+}
+
+// `LEVEL LOGGER - PROCESS TYPE F VALUE`, the last four separated by tabs (any EDN whitespace).
+std::optional<std::string> read_log_line(std::string_view line, std::int64_t number,
+                                         std::optional<Event>& event) {
+  const std::size_t dash = line.find(" - ");
+  if (dash == std::string_view::npos) {
+    return fmt::format("expected 'LEVEL jepsen.util - PROCESS\\t:TYPE\\t:F\\tVALUE', found '{}'",
+                       line.substr(0, 60));
+  }
+  EdnReader reader(line.substr(dash + 3));
+  nlohmann::json fields[4];
+  const char* names[4] = {"a process", "a :type", "an :f", "a value"};
+  for (int i = 0; i < 4; i++) {
+    if (!reader.read(fields[i])) {
+      return fmt::format("expected {} (the line has 4 fields after ' - '): {}", names[i],
+                         reader.error());
+    }
+  }
+  if (!reader.at_end()) return "expected the end of the line after the value, found more";
+  if (is_nemesis(fields[0])) return std::nullopt;
+  Event& made = event.emplace();
+  made.value = std::move(fields[3]);
+  made.time = number;
+  return make_event(fields[0], fields[1], fields[2], made);
+}
+
+// `{:process 0, :type :invoke, :f :get, :key "0", :value nil}`; :key and :value may be absent.
+std::optional<std::string> read_edn_line(std::string_view line, std::int64_t number,
+                                         std::optional<Event>& event) {
+  EdnReader reader(line);
+  nlohmann::json map;
+  if (!reader.read(map)) return "expected an operation map: " + reader.error();
+  if (!map.is_object()) return fmt::format("expected an operation map {{...}}, found {}", shown(map));
+  if (!reader.at_end()) return "expected the end of the line after the map, found more";
+  for (const char* field : {"process", "type", "f"}) {
+    if (!map.contains(field)) return fmt::format("expected a :{} in the operation map", field);
+  }
+  if (is_nemesis(map["process"])) return std::nullopt;
+  Event& made = event.emplace();
+  if (map.contains("key")) {
+    const nlohmann::json& key = map["key"];
+    if (key.is_string()) made.key = key.get<std::string>();
+    else if (key.is_number_integer()) made.key = key.dump();
+    else if (!key.is_null()) return fmt::format("expected a string :key, found {}", shown(key));
+  }
+  if (map.contains("value")) made.value = map["value"];
+  made.time = number;
+  return make_event(map["process"], map["type"], map["f"], made);
+}
+
+}  // namespace
+
+ParseResult parse_jepsen_log(std::string_view text, const Model* model) {
+  return for_each_line(text, model, read_log_line);
+}
+
+ParseResult parse_edn_lines(std::string_view text, const Model* model) {
+  return for_each_line(text, model, read_edn_line);
+}
+
+}  // namespace dsim::check

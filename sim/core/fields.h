@@ -93,6 +93,28 @@ nlohmann::json to_json(const T& value) {
 
 // ---- Digest ----------------------------------------------------------------------------------
 
+// Walks the value instead of hashing its dump(): no allocation on the per-message path.
+inline std::uint64_t digest_json(std::uint64_t h, const nlohmann::json& j) {
+  using T = nlohmann::json::value_t;
+  h = hash_combine(h, static_cast<std::uint64_t>(j.type()));
+  switch (j.type()) {
+    case T::boolean: return hash_combine(h, j.get<bool>());
+    case T::number_integer: return hash_combine(h, static_cast<std::uint64_t>(j.get<std::int64_t>()));
+    case T::number_unsigned: return hash_combine(h, j.get<std::uint64_t>());
+    case T::number_float: return hash_combine(h, std::bit_cast<std::uint64_t>(j.get<double>()));
+    case T::string: return hash_combine(h, hash_bytes(j.get_ref<const std::string&>()));
+    case T::array:
+      h = hash_combine(h, j.size());
+      for (const auto& item : j) h = digest_json(h, item);
+      return h;
+    case T::object:
+      h = hash_combine(h, j.size());
+      for (const auto& [key, value] : j.items()) h = digest_json(hash_combine(h, hash_bytes(key)), value);
+      return h;
+    default: return h;  // null, discarded, binary: the type alone
+  }
+}
+
 template <class T>
 std::uint64_t digest(std::uint64_t h, const T& value) {
   if constexpr (HasFields<T>) {
@@ -113,7 +135,7 @@ std::uint64_t digest(std::uint64_t h, const T& value) {
   } else if constexpr (std::is_same_v<T, double>) {
     return hash_combine(h, std::bit_cast<std::uint64_t>(value));
   } else if constexpr (std::is_same_v<T, nlohmann::json>) {
-    return hash_combine(h, hash_bytes(value.dump()));
+    return digest_json(h, value);
   } else {
     static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "unsupported field type");
     return hash_combine(h, static_cast<std::uint64_t>(value));

@@ -1,7 +1,9 @@
 // Clients: closed-loop, one operation at a time each (a Jepsen "process"), recording what they
 // saw as a history. An operation is retried — same request id — after a redirect or a timeout,
-// up to attempts_max; it ends `ok`, `fail` (no attempt can have taken effect) or `info`
-// (some attempt may have, and no answer said so).
+// up to attempts_max; it ends `ok`, `fail` (the node said it failed, and no earlier attempt can
+// have taken effect) or `info` (some attempt may have; or the client gave up after redirects —
+// nothing happened then, but `fail` would claim the protocol refused it, which models read as
+// evidence: a failed cas says the expected value did not match).
 #include <algorithm>
 #include <cassert>
 
@@ -42,6 +44,7 @@ void World::client_next(std::uint32_t client) {
   operation.invoke_ns = queue_.now_ns();
   history_.ops.push_back(std::move(operation));
   history_client_.push_back(client);
+  answered_ns_.push_back(kTimeNever);
   ++ops_issued_;
   c.op = op;
   c.attempt = 0;
@@ -103,7 +106,7 @@ void World::client_timeout(std::uint32_t client, std::uint64_t op, std::uint32_t
   if (!c.op || *c.op != op || c.attempt != attempt) return;  // answered already
   c.maybe_applied = true;
   if (c.attempt + 1 >= scenario_.workload.attempts_max) {
-    client_complete(client, check::OpType::info, nullptr);
+    client_complete(client, check::OpType::info, nullptr, /*answered=*/false);
     return;
   }
   ++c.attempt;
@@ -123,16 +126,17 @@ void World::client_reply(std::uint64_t slot) {
   if (!c.op || *c.op != f.op) return;
   switch (f.reply.status) {
     case Reply::Status::ok:
-      client_complete(f.client, check::OpType::ok, std::move(f.reply.value));
+      client_complete(f.client, check::OpType::ok, std::move(f.reply.value), true);
       return;
     case Reply::Status::fail:
       // A definite failure of this attempt; an earlier timed-out attempt may still have applied.
-      client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail, nullptr);
+      client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail, nullptr, true);
       return;
     case Reply::Status::redirect:
       if (f.attempt != c.attempt) return;  // a stale redirect: the current attempt is elsewhere
       if (c.attempt + 1 >= scenario_.workload.attempts_max) {
-        client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail, nullptr);
+        // Every node asked said "not here": nothing happened, and nothing made progress either.
+        client_complete(f.client, check::OpType::info, nullptr, /*answered=*/false);
         return;
       }
       ++c.attempt;
@@ -144,9 +148,10 @@ void World::client_reply(std::uint64_t slot) {
   }
 }
 
-void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::json output) {
+void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::json output, bool answered) {
   Client& c = clients_[client];
   assert(c.op);
+  if (answered) answered_ns_[*c.op] = queue_.now_ns();
   check::Operation& o = history_.ops[*c.op];
   o.type = type;
   o.output = std::move(output);

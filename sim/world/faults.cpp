@@ -74,7 +74,7 @@ void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t f
     K kind = action.kind;
     if (undo) {
       // The undo of each undoable action, as documented in docs/scenario-format.md.
-      if (kind == K::crash) kind = K::restart;
+      if (kind == K::crash || kind == K::wipe) kind = K::restart;
       else if (kind == K::pause) kind = K::resume;
       else if (kind == K::clock_step) kind = K::clock_resync;
     }

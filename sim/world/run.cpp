@@ -24,8 +24,8 @@ TimeNs calm_time(const Scenario& scenario) {
 
 // Progress must resume after calm: some operation succeeds within the bound, and no operation
 // started after the bound is left without an answer.
-std::optional<Finding> check_liveness(const Scenario& scenario, const check::History& history, TimeNs calm_ns,
-                                      TimeNs end_ns) {
+std::optional<Finding> check_liveness(const Scenario& scenario, const check::History& history,
+                                      const std::vector<TimeNs>& answered_ns, TimeNs calm_ns, TimeNs end_ns) {
   const TimeNs deadline_ns = calm_ns + scenario.checks.liveness_within_ns;
   if (deadline_ns >= end_ns) {
     return Finding{Finding::Kind::liveness, "liveness", "too-short",
@@ -48,9 +48,9 @@ std::optional<Finding> check_liveness(const Scenario& scenario, const check::His
       end_ns - scenario.workload.timeout_ns * static_cast<TimeNs>(scenario.workload.attempts_max);
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const auto& op = history.ops[i];
-    if (op.invoke_ns >= deadline_ns && op.invoke_ns < answerable_until_ns && op.type == check::OpType::info) {
+    if (op.invoke_ns >= deadline_ns && op.invoke_ns < answerable_until_ns && answered_ns[i] == kTimeNever) {
       return Finding{Finding::Kind::liveness, "liveness", "stalled-operation",
-                     fmt::format("operation {} ({}) invoked at {} ms after calm + bound got no answer", i,
+                     fmt::format("operation {} ({}) invoked at {} ms, after calm + bound, got no answer", i,
                                  check::describe(op), ns_to_ms(op.invoke_ns)),
                      op.invoke_ns, nlohmann::json{{"op", i}}};
     }
@@ -125,7 +125,7 @@ void World::finish(RunResult& result) {
     }
   }
   if (scenario_.checks.liveness) {
-    if (auto f = check_liveness(scenario_, history_, calm_ns, end_ns_)) record_finding(*f);
+    if (auto f = check_liveness(scenario_, history_, answered_ns_, calm_ns, end_ns_)) record_finding(*f);
   }
   record(TraceKind::stop, -1, 0, [&] { return nlohmann::json{{"reason", stats_.stop_reason}}; });
 

@@ -133,7 +133,8 @@ class World final : private ClusterView {
   void client_send(std::uint32_t client);
   void client_timeout(std::uint32_t client, std::uint64_t op, std::uint32_t attempt);
   void client_reply(std::uint64_t slot);
-  void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output);
+  // `answered`: a node's reply ended the operation (not the client's own timeout).
+  void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output, bool answered);
   NodeId first_target(std::uint32_t client);
   bool clients_may_issue() const;
 
@@ -186,6 +187,7 @@ class World final : private ClusterView {
   std::vector<Finding> findings_;
   check::History history_;
   std::vector<std::uint32_t> history_client_;  // op index -> client
+  std::vector<TimeNs> answered_ns_;             // op index -> when a reply ended it, or kTimeNever
   Trace trace_;
 };
 

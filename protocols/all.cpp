@@ -1,0 +1,15 @@
+// Every protocol of this build, registered by name. One line per protocol.
+#include "protocols/pingpong/pingpong.h"
+#include "protocols/primary_backup/primary_backup.h"
+#include "protocols/raft/raft.h"
+#include "sim/node/protocol.h"
+
+namespace dsim {
+
+void register_all_protocols(ProtocolRegistry& registry) {
+  pingpong::register_pingpong(registry);
+  primary_backup::register_primary_backup(registry);
+  raft::register_raft(registry);
+}
+
+}  // namespace dsim

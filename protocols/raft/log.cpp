@@ -1,0 +1,92 @@
+#include "protocols/raft/log.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/core/hash.h"
+
+namespace dsim::raft {
+
+namespace {
+constexpr const char* kLogPrefix = "log/";
+// Sorts after every "log/<20 digits>" key: the end of an erase_range over the log.
+constexpr const char* kLogEnd = "log/~";
+}  // namespace
+
+std::string log_key(std::uint64_t index) { return fmt::format("log/{:020}", index); }
+
+void RaftLog::load(Storage& storage) {
+  entries_.clear();
+  digests_.clear();
+  prefixes_.clear();
+  bool gap = false;
+  storage.scan_prefix(kLogPrefix, [&](const std::string&, const std::string& bytes) {
+    if (gap) return;
+    Entry e;
+    const bool ok = fields::decode(bytes, e);
+    assert(ok && "the log holds only entries this node encoded");
+    if (!ok || e.index != entries_.size() + 1) {
+      gap = true;
+      return;
+    }
+    entries_.push_back(std::move(e));
+    index_entry(entries_.size() - 1);
+  });
+  // Drop whatever lies beyond a gap, so that storage and memory agree.
+  if (gap) storage.erase_range(log_key(entries_.size() + 1), kLogEnd);
+}
+
+void RaftLog::index_entry(std::size_t position) {
+  assert(position < entries_.size());
+  digests_.resize(entries_.size());
+  prefixes_.resize(entries_.size());
+  const Entry& e = entries_[position];
+  digests_[position] = fields::digest(e);
+  const std::uint64_t before = position == 0 ? 0 : prefixes_[position - 1];
+  prefixes_[position] = hash_combine(hash_combine(before, e.term), digests_[position]);
+}
+
+std::uint64_t RaftLog::find_conflict_by_term(std::uint64_t index, std::uint64_t term) const {
+  index = std::min(index, last_index());
+  // Terms never decrease along a log, so this walks back over one run of larger terms.
+  while (index > 0 && term_at(index) > term) --index;
+  return index;
+}
+
+std::vector<Entry> RaftLog::slice(std::uint64_t from, std::uint32_t max) const {
+  std::vector<Entry> out;
+  if (from == 0 || from > last_index()) return out;
+  const std::uint64_t to = std::min<std::uint64_t>(last_index(), from + max - 1);
+  out.reserve(to - from + 1);
+  for (std::uint64_t i = from; i <= to; ++i) out.push_back(entries_[i - 1]);
+  return out;
+}
+
+void RaftLog::append(Storage& storage, Entry entry) {
+  assert(entry.index == last_index() + 1 && "appends are contiguous");
+  storage.put_value(log_key(entry.index), entry);
+  entries_.push_back(std::move(entry));
+  index_entry(entries_.size() - 1);
+}
+
+void RaftLog::truncate_from(Storage& storage, std::uint64_t index) {
+  assert(index >= 1);
+  if (index > last_index()) return;
+  storage.erase_range(log_key(index), kLogEnd);
+  entries_.resize(index - 1);
+  digests_.resize(index - 1);
+  prefixes_.resize(index - 1);
+  ++rewrites_;
+}
+
+void RaftLog::overwrite(Storage& storage, Entry entry) {
+  assert(entry.index >= 1 && entry.index <= last_index());
+  storage.put_value(log_key(entry.index), entry);
+  const std::size_t position = entry.index - 1;
+  entries_[position] = std::move(entry);
+  for (std::size_t p = position; p < entries_.size(); ++p) index_entry(p);
+  ++rewrites_;
+}
+
+}  // namespace dsim::raft

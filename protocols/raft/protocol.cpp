@@ -1,0 +1,44 @@
+// Registration: the parameters, the known bugs and the factory of Raft nodes.
+#include <memory>
+
+#include "protocols/raft/node.h"
+#include "protocols/raft/observer.h"
+#include "protocols/raft/options.h"
+#include "protocols/raft/raft.h"
+
+namespace dsim::raft {
+
+namespace {
+
+class Raft final : public Protocol {
+ public:
+  explicit Raft(Options options) : options_(options) {}
+  std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(options_); }
+  std::unique_ptr<Observer> make_observer() const override { return std::make_unique<RaftObserver>(); }
+
+ private:
+  Options options_;
+};
+
+}  // namespace
+
+void register_raft(ProtocolRegistry& registry) {
+  std::vector<KnownBug> bugs;
+  for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
+  registry.add(ProtocolInfo{
+      "raft",
+      "Raft consensus (etcd-style: PreVote, CheckQuorum, fast backtracking) replicating a key-value store; "
+      "reads through the log, ReadIndex or leases",
+      std::move(bugs),
+      [](ObjectReader& params, std::uint32_t) { read_options(params); },
+      [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
+        // Validated already: a fresh reader over the same parameters gives the same options.
+        Diagnostics diag;
+        ObjectReader params(config.params, "/cluster/params", diag);
+        Options options = read_options(params);
+        options.bugs = read_bugs(config.bugs);
+        return std::make_unique<Raft>(options);
+      }});
+}
+
+}  // namespace dsim::raft

@@ -1,0 +1,124 @@
+// The random search: swarm fault schedules and random workloads on 3- and 5-node clusters must
+// never break an invariant nor produce a non-linearizable history, and after the calm the cluster
+// must serve again (liveness, asserted separately). Every known bug must be caught by the same
+// search within a bounded number of seeds.
+//
+// Case counts: 300 in CI (shorter runs under the sanitizers); DSIM_RAFT_CASES=5000 (or
+// RC_PARAMS="max_success=5000") for a long run.
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "protocols/raft/options.h"
+#include "tests/raft/random_case.h"
+
+namespace dsim::raft::testing {
+namespace {
+
+rc::detail::TestParams property_params(int fallback_cases) {
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  const char* rc_params = std::getenv("RC_PARAMS");
+  const bool explicit_count = rc_params && std::string(rc_params).find("max_success") != std::string::npos;
+  if (!explicit_count) params.maxSuccess = case_count(fallback_cases);
+  // The seed is the whole case: shrinking it gives unrelated cases, not smaller ones. The
+  // reproduction is the scenario file instead.
+  params.disableShrinking = true;
+  return params;
+}
+
+template <class Property>
+void check_property(const char* name, int fallback_cases, Property property) {
+  rc::detail::TestMetadata metadata;
+  metadata.id = std::string("RaftProperty/") + name;
+  metadata.description = name;
+  const auto params = property_params(fallback_cases);
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = rc::detail::checkTestable(property, metadata, params);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << name << ": " << params.maxSuccess << " cases in " << seconds << " s\n";
+  if (!result.template is<rc::detail::SuccessResult>()) {
+    std::ostringstream out;
+    rc::detail::printResultMessage(result, out);
+    FAIL() << out.str();
+  }
+}
+
+TEST(RaftProperty, SafeAndLiveUnderSwarmFaults) {
+  check_property("SafeAndLiveUnderSwarmFaults", 300, [] {
+    const auto seed = *rc::gen::inRange<std::uint64_t>(1, std::uint64_t{1} << 48);
+    const Scenario scenario = random_case(seed);
+    const RunResult result = run_scenario(scenario);
+    if (const auto f = first_safety_violation(result)) {
+      RC_FAIL(fmt::format("seed {}: safety: {}: {}\n{}", seed, f->id(), f->detail,
+                          write_reproduction(scenario, fmt::format("raft-safety-{}", seed))));
+    }
+    if (const auto f = first_liveness_violation(result)) {
+      RC_FAIL(fmt::format("seed {}: liveness: {}: {}\n{}", seed, f->id(), f->detail,
+                          write_reproduction(scenario, fmt::format("raft-liveness-{}", seed))));
+    }
+  });
+}
+
+// For each known bug: the first seed (from 1) whose random case finds a safety violation. The
+// bound is what the test asserts; the figure printed is what the search needed.
+// seeds_max 0: the random search does not find this bug in a CI budget (commit-old-term needs
+// the exact interleaving of figure 8: none in 20,000 seeds); scenarios/raft/figure-8-bug.json is
+// its deterministic reproduction, checked in scenarios_test.cpp.
+struct BugBound {
+  const char* bug;
+  std::uint64_t seeds_max;
+};
+constexpr BugBound kBugBounds[] = {
+    {"commit-old-term", 0},
+    // Measured: caught at seed 2, 115, 5, 7 and 84 respectively; the bounds leave room for
+    // changes that reshuffle the search.
+    {"vote-without-log-check", 50},
+    {"vote-not-persisted", 400},
+    {"unconfirmed-leader-read", 50},
+    {"no-truncate-on-conflict", 50},
+    {"accept-stale-append", 300},
+};
+
+class RaftBugSearch : public ::testing::TestWithParam<BugBound> {};
+
+TEST_P(RaftBugSearch, CaughtWithinBound) {
+  BugBound bound = GetParam();
+  // DSIM_RAFT_BUG_SEEDS widens the search, to measure how many seeds a bug needs.
+  if (const char* env = std::getenv("DSIM_RAFT_BUG_SEEDS")) bound.seeds_max = std::strtoull(env, nullptr, 10);
+  if (bound.seeds_max == 0) GTEST_SKIP() << bound.bug << ": not searched in CI (see kBugBounds)";
+  for (std::uint64_t seed = 1; seed <= bound.seeds_max; ++seed) {
+    const Scenario scenario = random_case(seed, {bound.bug});
+    const RunResult result = run_scenario(scenario);
+    if (const auto f = first_safety_violation(result)) {
+      std::cout << "bug " << bound.bug << ": caught at seed " << seed << " (" << seed << " runs): " << f->id()
+                << ": " << f->detail << "\n"
+                << write_reproduction(scenario, fmt::format("raft-bug-{}-{}", bound.bug, seed)).substr(0, 200)
+                << "\n";
+      return;
+    }
+  }
+  FAIL() << "bug " << bound.bug << " not caught in " << bound.seeds_max << " seeds";
+}
+
+INSTANTIATE_TEST_SUITE_P(KnownBugs, RaftBugSearch, ::testing::ValuesIn(kBugBounds),
+                         [](const ::testing::TestParamInfo<BugBound>& info) {
+                           std::string name = info.param.bug;
+                           for (char& c : name) c = c == '-' ? '_' : c;
+                           return name;
+                         });
+
+TEST(RaftBugSearch, EveryKnownBugHasABound) {
+  for (const BugInfo& bug : kBugs) {
+    bool found = false;
+    for (const BugBound& b : kBugBounds) found = found || std::string(b.bug) == bug.name;
+    EXPECT_TRUE(found) << bug.name;
+  }
+}
+
+}  // namespace
+}  // namespace dsim::raft::testing

@@ -1,0 +1,67 @@
+// scenarios/schema.json agrees with the parser on the vocabulary: actions, presets,
+// distributions, and the keys every section accepts.
+#include <gtest/gtest.h>
+
+#include "sim/core/file.h"
+#include "sim/scenario/fault_json.h"
+#include "tests/scenario/support.h"
+
+namespace dsim::testing {
+namespace {
+
+using json = nlohmann::json;
+
+json schema() {
+  const auto text = read_file(DSIM_SOURCE_DIR "/scenarios/schema.json");
+  EXPECT_TRUE(text.has_value());
+  return json::parse(text.value_or("{}"));
+}
+
+std::vector<std::string> keys(const json& properties) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : properties.items()) {
+    if (key != "$schema" && key != "comment") out.push_back(key);
+  }
+  return out;
+}
+
+TEST(Schema, IsDraft2020) {
+  EXPECT_EQ(schema()["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}
+
+TEST(Schema, FaultActionsMatchTheParser) {
+  const json s = schema();
+  EXPECT_EQ(s["$defs"]["fault"]["properties"]["action"]["enum"].get<std::vector<std::string>>(), fault_action_names());
+  EXPECT_EQ(s["$defs"]["fault"]["allOf"].size(), fault_action_names().size()) << "one rule per action";
+}
+
+TEST(Schema, LatencyPresetsMatchTheParser) {
+  EXPECT_EQ(schema()["$defs"]["latency"]["oneOf"][0]["enum"].get<std::vector<std::string>>(), latency_preset_names());
+}
+
+TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
+  const json s = schema();
+  EXPECT_EQ(keys(s["properties"]), (std::vector<std::string>{"checks", "clocks", "cluster", "description", "expect",
+                                                             "faults", "name", "network", "run", "workload"}));
+  // Every key the schema lists in a section is accepted by the parser there (no "unknown key").
+  const std::vector<std::pair<std::string, json>> samples = {
+      {"cluster", {{"protocol", "primary-backup"}, {"nodes", 3}, {"params", json::object()}, {"bugs", json::array()}}},
+      {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}}},
+      {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}}},
+      {"expect", {{"safety", "violated"}, {"violation", "x"}, {"liveness", "any"}}},
+      {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}}},
+  };
+  for (const auto& [section, sample] : samples) {
+    EXPECT_EQ(keys(s["properties"][section]["properties"]), keys(sample)) << section;
+    json doc = minimal_doc();
+    if (section == "cluster") {
+      doc["cluster"] = sample;
+    } else {
+      doc[section] = sample;
+    }
+    EXPECT_TRUE(problems(doc).empty()) << section << ": " << format_problems(problems(doc));
+  }
+}
+
+}  // namespace
+}  // namespace dsim::testing

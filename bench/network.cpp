@@ -5,6 +5,7 @@
 // the ratio says what the network model and the Process API cost on top of the queue.
 // Target: >= 5M delivered messages per second.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include "sim/scenario/scenario.h"
 #include "sim/world/run.h"
@@ -16,7 +17,7 @@ Scenario pingpong(std::uint32_t nodes, TimeNs duration_ns) {
   Scenario s;
   s.name = "bench-pingpong";
   s.cluster.protocol = "pingpong";
-  for (std::uint32_t i = 0; i < nodes; ++i) s.cluster.node_names.push_back("n" + std::to_string(i));
+  for (std::uint32_t i = 0; i < nodes; ++i) s.cluster.node_names.push_back(fmt::format("n{}", i));
   s.cluster.params = {{"in_flight", 4}};
   s.clocks.resize(nodes);
   s.checks.invariants = false;

@@ -30,7 +30,11 @@ class RegisterModel final : public Model {
 
   bool is_keyed() const override { return true; }
   bool is_read_only(const Operation& op) const override { return op.f == "read"; }
-  bool is_evidence_when_failed(const Operation& op) const override { return op.f == "cas"; }
+  // A failed cas says its expected value did not match — unless the failure carries an error
+  // (the client gave up, say): then it only says the cas did not happen.
+  bool is_evidence_when_failed(const Operation& op) const override {
+    return op.f == "cas" && !(op.output.is_object() && op.output.contains("error"));
+  }
   std::int32_t state_words(std::int32_t key_count) const override { return key_count; }
 
   void init(std::span<Word> state, ValueTable& values) const override {

@@ -96,7 +96,10 @@ nlohmann::json to_json(const T& value) {
 // Walks the value instead of hashing its dump(): no allocation on the per-message path.
 inline std::uint64_t digest_json(std::uint64_t h, const nlohmann::json& j) {
   using T = nlohmann::json::value_t;
-  h = hash_combine(h, static_cast<std::uint64_t>(j.type()));
+  // Signed and unsigned integers of one value are the same JSON (3 parsed back from storage is
+  // unsigned), so they share a tag: the digest follows the text, as dump() would.
+  const T tag = j.type() == T::number_unsigned ? T::number_integer : j.type();
+  h = hash_combine(h, static_cast<std::uint64_t>(tag));
   switch (j.type()) {
     case T::boolean: return hash_combine(h, j.get<bool>());
     case T::number_integer: return hash_combine(h, static_cast<std::uint64_t>(j.get<std::int64_t>()));

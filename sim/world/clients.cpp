@@ -1,9 +1,9 @@
 // Clients: closed-loop, one operation at a time each (a Jepsen "process"), recording what they
 // saw as a history. An operation is retried — same request id — after a redirect or a timeout,
-// up to attempts_max; it ends `ok`, `fail` (the node said it failed, and no earlier attempt can
-// have taken effect) or `info` (some attempt may have; or the client gave up after redirects —
-// nothing happened then, but `fail` would claim the protocol refused it, which models read as
-// evidence: a failed cas says the expected value did not match).
+// up to attempts_max; it ends `ok`, `fail` (no attempt can have taken effect) or `info` (some
+// attempt may have). A client that gives up after redirects records `fail` with output
+// {"error": ...}: nothing happened, but no node refused it either, so models must not read it as
+// evidence (a failed cas otherwise says its expected value did not match).
 #include <algorithm>
 #include <cassert>
 
@@ -136,7 +136,8 @@ void World::client_reply(std::uint64_t slot) {
       if (f.attempt != c.attempt) return;  // a stale redirect: the current attempt is elsewhere
       if (c.attempt + 1 >= scenario_.workload.attempts_max) {
         // Every node asked said "not here": nothing happened, and nothing made progress either.
-        client_complete(f.client, check::OpType::info, nullptr, /*answered=*/false);
+        client_complete(f.client, c.maybe_applied ? check::OpType::info : check::OpType::fail,
+                        nlohmann::json{{"error", "gave up after redirects"}}, /*answered=*/false);
         return;
       }
       ++c.attempt;

@@ -71,6 +71,13 @@ TEST(Linearizability, FailedCasIsEvidence) {
   EXPECT_EQ(check(history).verdict, Verdict::ok);
 }
 
+TEST(Linearizability, FailedCasWithAnErrorIsNoEvidence) {
+  // The client gave up without any node comparing values: the cas just did not happen.
+  History history{{write(0, 1, 0, 1), cas(1, 1, 2, 2, 3, OpType::fail), read(2, 1, 4, 5)}};
+  history.ops[1].output = {{"error", "gave up after redirects"}};
+  EXPECT_EQ(check(history).verdict, Verdict::ok);
+}
+
 TEST(Linearizability, RegisterModelRejectsCas) {
   const History history{{cas(0, 1, 2, 0, 1)}};
   const LinearizabilityResult result = check(history, *find_model("register"));

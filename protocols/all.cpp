@@ -2,6 +2,8 @@
 #include "protocols/pingpong/pingpong.h"
 #include "protocols/primary_backup/primary_backup.h"
 #include "protocols/raft/raft.h"
+#include "protocols/threepc/threepc.h"
+#include "protocols/twopc/twopc.h"
 #include "sim/node/protocol.h"
 
 namespace dsim {
@@ -10,6 +12,8 @@ void register_all_protocols(ProtocolRegistry& registry) {
   pingpong::register_pingpong(registry);
   primary_backup::register_primary_backup(registry);
   raft::register_raft(registry);
+  threepc::register_threepc(registry);
+  twopc::register_twopc(registry);
 }
 
 }  // namespace dsim

@@ -3,6 +3,7 @@
 // benefits (appends), small where collisions make histories interesting (register writes).
 #include <fmt/format.h>
 
+#include "sim/workload/bank.h"
 #include "sim/workload/generator.h"
 
 namespace dsim {
@@ -94,6 +95,7 @@ void validate_mix(ObjectReader& w, double write_default) {
 }  // namespace
 
 void register_all_workloads(WorkloadRegistry& registry) {
+  register_bank_workload(registry);
   registry.add(WorkloadInfo{
       "none", "no clients",
       [](ObjectReader&) {},

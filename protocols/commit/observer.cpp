@@ -1,0 +1,393 @@
+#include "protocols/commit/observer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace dsim::commit {
+
+namespace {
+
+Finding safety(std::string name, std::string detail, nlohmann::json data) {
+  return Finding{Finding::Kind::safety, "atomic-commit", std::move(name), std::move(detail), 0, std::move(data)};
+}
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+}  // namespace
+
+CommitObserver::CommitObserver(ObserverOptions options, std::shared_ptr<const Counters> counters)
+    : options_(std::move(options)), counters_(std::move(counters)) {
+  nodes_.resize(options_.bank.nodes);
+  up_.assign(options_.bank.nodes, true);
+}
+
+TxState CommitObserver::state_at(NodeId node, TxId txid) const {
+  const auto& states = nodes_[node].states;
+  auto it = states.find(txid);
+  return it == states.end() ? TxState::none : it->second;
+}
+
+std::int64_t CommitObserver::total_balance() const {
+  std::int64_t total = 0;
+  for (NodeId p = 1; p < nodes_.size(); ++p) {
+    for (const auto& [a, b] : nodes_[p].balances) total += b;
+  }
+  return total;
+}
+
+void CommitObserver::set_up(NodeId node, bool up, TimeNs now_ns) {
+  if (up_[node] == up) return;
+  up_[node] = up;
+  for (auto& [key, d] : doubts_) {
+    if (key.first != node || d.resolved) continue;
+    if (!up && d.open_since_ns) {
+      d.held_ns += now_ns - *d.open_since_ns;
+      d.open_since_ns.reset();
+    } else if (up && in_doubt(state_at(node, key.second))) {
+      d.open_since_ns = now_ns;
+    }
+  }
+}
+
+void CommitObserver::on_change(NodeId node, TxId txid, TxState before, TxState after, TimeNs now_ns) {
+  if (node == kCoordinator) return;
+  auto& d = doubts_[{node, txid}];
+  if (in_doubt(after) && !in_doubt(before) && up_[node]) d.open_since_ns = now_ns;
+  if (!in_doubt(after) && in_doubt(before)) {
+    if (d.open_since_ns) d.held_ns += now_ns - *d.open_since_ns;
+    d.open_since_ns.reset();
+    d.resolved = decided(after);
+  }
+}
+
+void CommitObserver::update_partial(TxId txid) {
+  auto pit = participants_.find(txid);
+  if (pit == participants_.end()) return;
+  std::size_t committed = 0;
+  for (NodeId p : pit->second) committed += state_at(p, txid) == TxState::committed;
+  if (committed > 0 && committed < pit->second.size()) {
+    partial_.insert(txid);
+  } else {
+    partial_.erase(txid);
+  }
+}
+
+TxState CommitObserver::read_record(const Storage& storage, NodeId node, TxId txid) {
+  if (node == kCoordinator) {
+    CoordRecord r;
+    if (!storage.get_value(clog_key(txid), r)) return TxState::none;
+    if (!r.participants.empty()) participants_.try_emplace(r.txid, r.participants);
+    return r.state;
+  }
+  TxRecord r;
+  if (!storage.get_value(tx_key(txid), r)) return TxState::none;
+  note_record(node, r);
+  return r.state;
+}
+
+void CommitObserver::note_record(NodeId node, const TxRecord& r) {
+  if (!r.participants.empty()) participants_.try_emplace(r.txid, r.participants);
+  if (r.voted_yes) voted_yes_[r.txid].insert(node);
+  if (r.state == TxState::committed) {
+    for (const Op& op : r.ops) {
+      if (!op.read) deltas_[r.txid][op.account] = op.delta;
+    }
+  }
+}
+
+void CommitObserver::read_balances(const Storage& storage, NodeId node, NodeCache& cache) {
+  cache.balances.clear();
+  for (Account a = 0; a < options_.bank.accounts; ++a) {
+    if (options_.bank.home(a) != node) continue;
+    std::int64_t b = options_.bank.initial_balance;
+    storage.get_value(balance_key(a), b);
+    cache.balances[a] = b;
+  }
+}
+
+void CommitObserver::changed(const ClusterView& view, NodeId node, TxId txid, TxState before) {
+  on_change(node, txid, before, state_at(node, txid), view.now_ns());
+  update_partial(txid);
+  if (auto f = check_decision(node, txid, view.now_ns())) {
+    reported_.insert(txid);
+    pending_.push_back(*f);
+  }
+}
+
+void CommitObserver::rescan(const ClusterView& view, NodeId node, NodeCache& cache) {
+  const Storage& storage = view.storage(node);
+  std::map<TxId, TxState> states;
+  if (node == kCoordinator) {
+    storage.scan_prefix(kClogPrefix, [&](const std::string&, const std::string& bytes) {
+      CoordRecord r;
+      if (!fields::decode(bytes, r)) return;
+      states[r.txid] = r.state;
+      if (!r.participants.empty()) participants_.try_emplace(r.txid, r.participants);
+    });
+  } else {
+    read_balances(storage, node, cache);
+    storage.scan_prefix(kTxPrefix, [&](const std::string&, const std::string& bytes) {
+      TxRecord r;
+      if (!fields::decode(bytes, r)) return;
+      states[r.txid] = r.state;
+      note_record(node, r);
+    });
+  }
+  std::set<TxId> diff;
+  for (const auto& [txid, s] : states) {
+    if (state_at(node, txid) != s) diff.insert(txid);
+  }
+  for (const auto& [txid, s] : cache.states) {
+    if (!states.count(txid)) diff.insert(txid);
+  }
+  std::map<TxId, TxState> before = std::move(cache.states);
+  cache.states = std::move(states);
+  for (TxId txid : diff) {
+    auto it = before.find(txid);
+    changed(view, node, txid, it == before.end() ? TxState::none : it->second);
+  }
+}
+
+void CommitObserver::reread(const ClusterView& view, NodeId node, NodeCache& cache, const std::vector<TxId>& txids) {
+  const Storage& storage = view.storage(node);
+  bool balances = false;
+  for (TxId txid : txids) {
+    const TxState before = state_at(node, txid);
+    const TxState after = read_record(storage, node, txid);
+    if (after == TxState::none) {
+      cache.states.erase(txid);
+    } else {
+      cache.states[txid] = after;
+    }
+    balances |= after == TxState::committed;
+    if (before != after) changed(view, node, txid, before);
+  }
+  if (balances && node != kCoordinator) read_balances(storage, node, cache);
+}
+
+std::optional<Finding> CommitObserver::check_decision(NodeId node, TxId txid, TimeNs) {
+  const TxState mine = state_at(node, txid);
+  if (!decided(mine)) return std::nullopt;
+  for (NodeId other = 0; other < nodes_.size(); ++other) {
+    const TxState theirs = state_at(other, txid);
+    if (other == node || !decided(theirs) || theirs == mine) continue;
+    return safety("agreement",
+                  fmt::format("transaction {} is {} at n{} but {} at n{}", txid, state_name(mine), node,
+                              state_name(theirs), other),
+                  {{"txid", txid}, {"nodes", {node, other}}, {"states", {state_name(mine), state_name(theirs)}}});
+  }
+  if (mine == TxState::committed) {
+    auto pit = participants_.find(txid);
+    if (pit != participants_.end()) {
+      for (NodeId p : pit->second) {
+        if (!voted_yes_[txid].count(p)) {
+          return safety("validity",
+                        fmt::format("transaction {} committed at n{} but participant n{} never voted yes", txid, node, p),
+                        {{"txid", txid}, {"node", node}, {"participant", p}});
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void CommitObserver::refresh(const ClusterView& view, NodeId node) {
+  NodeCache& cache = nodes_[node];
+  const Process* p = view.process(node);
+  std::uint64_t generation = 0;
+  if (p) generation = static_cast<const CommitProcess*>(p)->generation();
+  const bool same_process = cache.loaded && cache.process == p;
+  set_up(node, p != nullptr, view.now_ns());
+  if (same_process && cache.generation == generation) return;
+  cache.loaded = true;
+  cache.process = p;
+  cache.generation = generation;
+  if (same_process && p) {
+    // The same incarnation wrote records during this event: reread just those.
+    reread(view, node, cache, static_cast<const CommitProcess*>(p)->touched());
+  } else {
+    rescan(view, node, cache);  // boot, crash or restart: what survived may differ from memory
+  }
+}
+
+std::optional<Finding> CommitObserver::after_event(const ClusterView& view, NodeId node) {
+  assert(view.size() == nodes_.size());
+  for (NodeId n = 0; n < nodes_.size(); ++n) {
+    if (!nodes_[n].loaded) refresh(view, n);
+  }
+  refresh(view, node);
+  if (!pending_.empty()) {
+    Finding f = pending_.front();
+    pending_.erase(pending_.begin());
+    return f;
+  }
+  if (partial_.empty()) {
+    const std::int64_t total = total_balance();
+    if (total != options_.bank.total()) {
+      return safety("conservation",
+                    fmt::format("no transaction is partly committed, yet the balances total {} instead of {}", total,
+                                options_.bank.total()),
+                    {{"total", total}, {"expected", options_.bank.total()}});
+    }
+  }
+  return std::nullopt;
+}
+
+void CommitObserver::at_end(const ClusterView& view, const check::History& history, TimeNs, Report& report) {
+  for (NodeId n = 0; n < nodes_.size(); ++n) refresh(view, n);
+  const TimeNs now_ns = view.now_ns();
+
+  // Agreement at the end: committed somewhere means committed or in doubt everywhere.
+  for (TxId txid : partial_) {
+    if (reported_.count(txid)) continue;  // already reported when it happened
+    for (NodeId p : participants_[txid]) {
+      const TxState s = state_at(p, txid);
+      if (s == TxState::none || s == TxState::aborted) {
+        report.findings.push_back(safety(
+            "agreement",
+            fmt::format("transaction {} committed at some participants but n{} {}", txid, p,
+                        s == TxState::none ? "has no record of it (its prepared state was lost)" : "aborted it"),
+            {{"txid", txid}, {"node", p}}));
+        break;
+      }
+    }
+  }
+
+  // Balances: initial plus every committed delta, account by account.
+  std::map<Account, std::int64_t> expected;
+  for (Account a = 0; a < options_.bank.accounts; ++a) expected[a] = options_.bank.initial_balance;
+  for (const auto& [txid, deltas] : deltas_) {
+    for (const auto& [a, d] : deltas) expected[a] += d;
+  }
+  for (NodeId p = 1; p < nodes_.size(); ++p) {
+    for (const auto& [a, b] : nodes_[p].balances) {
+      if (b != expected[a]) {
+        report.findings.push_back(safety("lost-update",
+                                         fmt::format("account {} on n{} holds {} but its committed transfers sum to {}",
+                                                     a, p, b, expected[a]),
+                                         {{"account", a}, {"balance", b}, {"expected", expected[a]}}));
+        break;
+      }
+    }
+  }
+
+  // The client history: acknowledged transfers committed, audits conserved.
+  std::vector<double> latencies_ms;
+  std::uint64_t transfers_ok = 0, transfers_fail = 0, transfers_info = 0, audits_ok = 0, audits_fail = 0;
+  for (std::size_t i = 0; i < history.ops.size(); ++i) {
+    const auto& op = history.ops[i];
+    if (op.f == "transfer") {
+      transfers_ok += op.type == check::OpType::ok;
+      transfers_fail += op.type == check::OpType::fail;
+      transfers_info += op.type == check::OpType::info;
+    } else if (op.f == "audit") {
+      audits_ok += op.type == check::OpType::ok;
+      audits_fail += op.type != check::OpType::ok;
+    }
+    if (op.type != check::OpType::ok) continue;
+    latencies_ms.push_back(ns_to_ms(op.complete_ns - op.invoke_ns));
+    if (op.f == "audit" && op.output.is_object() && op.output.contains("total") &&
+        op.output["total"] != options_.bank.total()) {
+      report.findings.push_back(safety("conservation",
+                                       fmt::format("audit (operation {}) read a total of {}, not {}", i,
+                                                   op.output["total"].dump(), options_.bank.total()),
+                                       {{"op", i}}));
+    }
+    if (op.f == "transfer" && op.output.is_object() && op.output.contains("txid")) {
+      const TxId txid = op.output["txid"].get<TxId>();
+      auto pit = participants_.find(txid);
+      std::string lost;
+      if (pit == participants_.end()) {
+        lost = "no participant has a record of it";
+      } else {
+        for (NodeId p : pit->second) {
+          const TxState s = state_at(p, txid);
+          if (s != TxState::committed && !in_doubt(s)) lost = fmt::format("n{} {}", p, state_name(s));
+        }
+      }
+      if (!lost.empty()) {
+        report.findings.push_back(safety("lost-update",
+                                         fmt::format("transfer (operation {}, transaction {}) was acknowledged but {}",
+                                                     i, txid, lost),
+                                         {{"op", i}, {"txid", txid}}));
+      }
+    }
+  }
+
+  // Transactions by outcome, over every record in the cluster.
+  std::map<TxId, TxState> outcome;
+  for (NodeId n = 0; n < nodes_.size(); ++n) {
+    for (const auto& [txid, s] : nodes_[n].states) {
+      TxState& o = outcome[txid];
+      if (decided(s)) o = s;
+      else if (o == TxState::none) o = s;
+    }
+  }
+  std::uint64_t committed = 0, aborted = 0, undecided = 0;
+  for (const auto& [txid, s] : outcome) {
+    committed += s == TxState::committed;
+    aborted += s == TxState::aborted;
+    undecided += !decided(s);
+  }
+
+  // Blocking: in-doubt time per participant and transaction, counted while the participant was up.
+  std::uint64_t blocked = 0;
+  TimeNs blocked_max_ns = 0, blocked_total_ns = 0, held_max_ns = 0;
+  std::optional<std::pair<NodeId, TxId>> worst;
+  for (auto& [key, d] : doubts_) {
+    TimeNs held = d.held_ns + (d.open_since_ns ? now_ns - *d.open_since_ns : 0);
+    held_max_ns = std::max(held_max_ns, held);
+    if (held > options_.blocked_after_ns) {
+      ++blocked;
+      blocked_total_ns += held;
+      if (held > blocked_max_ns) {
+        blocked_max_ns = held;
+        worst = key;
+      }
+    }
+  }
+  if (worst && blocked_max_ns > options_.blocking_bound_ns) {
+    const auto& d = doubts_[*worst];
+    report.findings.push_back(Finding{
+        Finding::Kind::liveness, "atomic-commit", "blocked",
+        fmt::format("n{} held transaction {} in doubt, its locks held, for {} ms (bound {} ms){}", worst->first,
+                    worst->second, round2(ns_to_ms(blocked_max_ns)), ns_to_ms(options_.blocking_bound_ns),
+                    d.resolved ? " before it learned the decision" : "; it is still undecided at the end"),
+        0,
+        {{"node", worst->first}, {"txid", worst->second}, {"blocked_ms", ns_to_ms(blocked_max_ns)},
+         {"resolved", d.resolved}}});
+  }
+
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  double mean = 0;
+  for (double l : latencies_ms) mean += l;
+  if (!latencies_ms.empty()) mean /= static_cast<double>(latencies_ms.size());
+  const double p99 = latencies_ms.empty()
+                         ? 0.0
+                         : latencies_ms[std::min(latencies_ms.size() - 1,
+                                                 static_cast<std::size_t>(0.99 * static_cast<double>(latencies_ms.size())))];
+  const std::uint64_t finished = committed + aborted;
+  // One line each in the run summary (keys sorted there), all under "commit_".
+  auto& m = report.metrics;
+  m["commit_transactions"] = {{"protocol", options_.protocol},
+                              {"committed", committed},
+                              {"aborted", aborted},
+                              {"undecided", undecided}};
+  m["commit_blocked"] = {{"participant_transactions", blocked},
+                         {"max_ms", round2(ns_to_ms(blocked_max_ns))},
+                         {"total_ms", round2(ns_to_ms(blocked_total_ns))},
+                         {"threshold_ms", ns_to_ms(options_.blocked_after_ns)},
+                         {"locks_held_max_ms", round2(ns_to_ms(held_max_ns))}};
+  m["commit_messages"] = {{"total", counters_->messages},
+                          {"per_transaction", finished ? round2(static_cast<double>(counters_->messages) /
+                                                                static_cast<double>(finished))
+                                                       : 0.0}};
+  m["commit_latency_ms"] = {{"mean", round2(mean)}, {"p99", round2(p99)}};
+  m["commit_clients"] = {{"transfers", {{"ok", transfers_ok}, {"fail", transfers_fail}, {"info", transfers_info}}},
+                         {"audits", {{"ok", audits_ok}, {"not_ok", audits_fail}}}};
+}
+
+}  // namespace dsim::commit

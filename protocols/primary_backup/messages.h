@@ -13,7 +13,8 @@ struct Entry {
   std::uint64_t version = 0;
   std::string key;
   nlohmann::json value;
-  DSIM_FIELDS(version, key, value)
+  std::uint64_t request_id = 0;  // the client request it came from: retries apply once
+  DSIM_FIELDS(version, key, value, request_id)
 };
 
 struct Replicate {

@@ -18,6 +18,7 @@ void Node::on_start(Context& ctx) {
     assert(ok && "storage holds only entries this node encoded");
     (void)ok;
     entries_[e.version] = e;
+    if (e.request_id) version_of_request_[e.request_id] = e.version;
   });
   // A restarted primary treats everything it stored as committed and re-replicates the last
   // write, whose acknowledgements it may have lost: backups store idempotently.
@@ -33,6 +34,7 @@ void Node::on_start(Context& ctx) {
 
 void Node::store(Context& ctx, const Entry& entry) {
   entries_[entry.version] = entry;
+  if (entry.request_id) version_of_request_[entry.request_id] = entry.version;
   ctx.storage().put_value(entry_key(entry.version), entry);
   if (!options_.bug_skip_sync) ctx.storage().sync();
   ctx.annotate("version", entries_.rbegin()->first);
@@ -63,9 +65,30 @@ void Node::on_request(Context& ctx, const Request& request) {
   }
   if (ctx.self() != kPrimary) return ctx.reply(request, Reply::redirect(kPrimary, "backups serve no requests"));
   if (request.f != "write" && request.f != "cas") return ctx.reply(request, Reply::fail("unsupported: " + request.f));
+  if (duplicate(ctx, request)) return;
   if (queue_.size() >= options_.queue_max) return ctx.reply(request, Reply::fail("busy"));
   queue_.push_back(request);
   start_next_write(ctx);
+}
+
+// A client retries a timed-out write with the same request id; applying it again would let it
+// take effect twice (a lost update for everything written in between). Answer it instead, and
+// only once it is committed.
+bool Node::duplicate(Context& ctx, const Request& request) {
+  for (Request& queued : queue_) {
+    if (queued.id == request.id) {
+      queued = request;  // answer the newest attempt
+      return true;
+    }
+  }
+  auto it = version_of_request_.find(request.id);
+  if (it == version_of_request_.end()) return false;
+  if (it->second <= committed_version_) {
+    ctx.reply(request, Reply::ok());
+  } else if (in_flight_ && in_flight_->first.version == it->second) {
+    in_flight_->second = request;
+  }
+  return true;
 }
 
 void Node::start_next_write(Context& ctx) {
@@ -86,7 +109,7 @@ void Node::start_next_write(Context& ctx) {
       value = request.value[1];
     }
     const std::uint64_t version = entries_.empty() ? 1 : entries_.rbegin()->first + 1;
-    Entry entry{version, request.key.value_or(""), value};
+    Entry entry{version, request.key.value_or(""), value, request.id};
     store(ctx, entry);  // durable before anyone hears of it, so the version is never reused
     in_flight_.emplace(entry, std::move(request));
     acked_.clear();

@@ -40,7 +40,10 @@ class Node final : public Process {
   std::optional<nlohmann::json> committed_value(const std::string& key) const;
 
   Options options_;
+  bool duplicate(Context& ctx, const Request& request);
+
   std::map<std::uint64_t, Entry> entries_;   // stored writes (volatile copy of storage)
+  std::map<std::uint64_t, std::uint64_t> version_of_request_;  // request id -> its write
   std::uint64_t committed_version_ = 0;      // primary: highest version acknowledged by all
   // Primary only: the write being replicated, who acknowledged it, and the queue behind it.
   std::optional<std::pair<Entry, Request>> in_flight_;

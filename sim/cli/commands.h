@@ -19,6 +19,9 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_list_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
+void add_fuzz_command(CLI::App& app, int& exit_code);
+void add_replay_command(CLI::App& app, int& exit_code);
+void add_fuzz_report_command(CLI::App& app, int& exit_code);
 
 // Parses argv and runs the chosen subcommand; never throws. Used by main() and by tests.
 int run_cli(int argc, const char* const* argv);

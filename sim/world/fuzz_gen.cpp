@@ -1,0 +1,96 @@
+#include "sim/world/fuzz_gen.h"
+
+#include <algorithm>
+#include <cassert>
+#include <stdexcept>
+#include <variant>
+
+#include <fmt/format.h>
+
+namespace dsim::fuzz {
+
+FuzzLimits derive_limits(const Scenario& base) {
+  const TimeNs duration_ns = base.run.duration_ns;
+  assert(duration_ns > 0);
+  TimeNs calm_ns = duration_ns * kCalmPercent / 100;
+  // Liveness is judged `within` after calm and needs the run to go on past that.
+  if (base.checks.liveness) calm_ns = std::max(calm_ns, base.checks.liveness_within_ns + duration_ns / 10);
+  FuzzLimits limits;
+  limits.faults_from_ns = std::min(base.workload.start_ns, duration_ns);
+  limits.faults_until_ns = std::max(limits.faults_from_ns, duration_ns - calm_ns);
+  return limits;
+}
+
+Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed) {
+  Scenario s = base;
+  s.run.seed = seed;
+  s.name = fmt::format("{}-seed-{}", base.name, seed);
+  const FuzzLimits limits = derive_limits(base);
+  if (limits.faults_until_ns > limits.faults_from_ns && s.cluster.size() > 0) {
+    SwarmOptions options;
+    options.start_ns = limits.faults_from_ns;
+    options.end_ns = limits.faults_until_ns;
+    options.faults_max = limits.faults_max;
+    // The fault draws have their own stream: the run's network and workload draw from theirs.
+    Rng rng = Rng::derive(seed, "fuzz-faults");
+    std::vector<FaultAction> drawn = swarm_faults(options, s.cluster.size(), rng);
+    // The scenario's own faults come first at equal times (the stable order of the file).
+    s.faults.insert(s.faults.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
+    std::stable_sort(s.faults.begin(), s.faults.end(),
+                     [](const FaultAction& a, const FaultAction& b) { return a.at_ns < b.at_ns; });
+    // An explicit calm point must not fall inside the swarm's fault window.
+    if (s.checks.calm_ns) s.checks.calm_ns = std::max(*s.checks.calm_ns, limits.faults_until_ns);
+  }
+  s.expect = ExpectSpec{};
+  s.expect.safety = ExpectSpec::Outcome::holds;
+  s.expect.liveness = s.checks.liveness ? ExpectSpec::Outcome::holds : ExpectSpec::Outcome::any;
+  // What runs is what its file will say: the canonical text parsed back. A fault time the writer
+  // rounds is then rounded in the run too, and a failure file replays exactly.
+  auto parsed = parse_scenario(to_json(s).dump(), s.name);
+  if (auto* diag = std::get_if<Diagnostics>(&parsed)) {
+    throw std::logic_error("the fuzzed scenario does not validate (a generator bug):\n" + diag->format(s.name));
+  }
+  return std::get<Scenario>(std::move(parsed));
+}
+
+std::optional<std::string> signature(const RunResult& result) {
+  for (const Finding& f : result.findings) {
+    if (f.kind == Finding::Kind::safety) return f.id();
+  }
+  for (const Finding& f : result.findings) {
+    if (f.kind == Finding::Kind::liveness) return f.id();
+  }
+  return std::nullopt;
+}
+
+bool is_liveness(const RunResult& result, const std::string& signature) {
+  return std::none_of(result.findings.begin(), result.findings.end(), [&](const Finding& f) {
+    return f.kind == Finding::Kind::safety && f.id() == signature;
+  });
+}
+
+std::string slug(const std::string& signature) {
+  std::string out = signature;
+  for (char& c : out) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!keep) c = '-';
+  }
+  return out.empty() ? "unnamed" : out;
+}
+
+ExpectSpec expect_failure(const std::string& signature, bool liveness_signature) {
+  ExpectSpec e;
+  if (liveness_signature) {
+    e.safety = ExpectSpec::Outcome::holds;
+    e.liveness = ExpectSpec::Outcome::violated;
+  } else {
+    e.safety = ExpectSpec::Outcome::violated;
+    e.violations = {signature};
+    e.liveness = ExpectSpec::Outcome::any;
+  }
+  return e;
+}
+
+std::string scenario_text(const Scenario& scenario) { return to_json(scenario).dump(2) + "\n"; }
+
+}  // namespace dsim::fuzz

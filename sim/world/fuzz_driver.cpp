@@ -322,7 +322,10 @@ std::string summary_text(const nlohmann::json& summary) {
   for (const auto& s : summary["signatures"]) {
     const auto& seeds = s["seeds"];
     std::string listed;
-    for (std::size_t i = 0; i < seeds.size() && i < 10; ++i) listed += (i ? " " : "") + seeds[i].dump();
+    for (std::size_t i = 0; i < seeds.size() && i < 10; ++i) {
+      if (i) listed += ' ';
+      listed += seeds[i].dump();
+    }
     if (s["count"].get<std::uint64_t>() > 10) listed += " ...";
     out += fmt::format("  {:<40} {:>6} seed(s): {}\n", s["signature"].get<std::string>(), s["count"].get<std::uint64_t>(),
                        listed);

@@ -15,6 +15,8 @@ int run_cli(int argc, const char* const* argv) {
   add_validate_command(app, exit_code);
   add_list_command(app, exit_code);
   add_check_command(app, exit_code);
+  add_viz_command(app, exit_code);
+  add_export_command(app, exit_code);
   add_fuzz_command(app, exit_code);
   add_replay_command(app, exit_code);
   add_fuzz_report_command(app, exit_code);

@@ -1,0 +1,144 @@
+// `dsim viz TRACE -o report.html`: one self-contained HTML page (the visualizer's code, styles
+// and the trace inlined) that works offline from file://. The visualizer's files are found at
+// run time: --assets DIR, else ./viz, else a viz/ folder beside or above the executable.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "sim/cli/commands.h"
+#include "sim/core/file.h"
+#include "sim/trace/export_common.h"
+
+namespace dsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct VizOptions {
+  std::string trace;
+  std::string out;
+  std::string assets;
+};
+
+std::optional<fs::path> viz_dir(const std::string& explicit_dir) {
+  std::error_code ec;
+  if (!explicit_dir.empty()) {
+    if (fs::is_regular_file(fs::path(explicit_dir) / "index.html", ec)) return fs::path(explicit_dir);
+    return std::nullopt;
+  }
+  if (fs::is_regular_file("viz/index.html", ec)) return fs::path("viz");
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.parent_path(); dir = dir.parent_path()) {
+    if (fs::is_regular_file(dir / "viz" / "index.html", ec)) return dir / "viz";
+  }
+  return std::nullopt;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+std::string html_attr(const std::string& s) {
+  std::string out;
+  for (const char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+int run_viz(const VizOptions& options) {
+  std::string error;
+  const auto text = read_file(options.trace, &error);
+  if (!text) {
+    std::cerr << fmt::format("error: {}: cannot read: {}\n", options.trace, error);
+    return kExitBadInput;
+  }
+  if (std::string problem = trace_header_problem(*text); !problem.empty()) {
+    std::cerr << fmt::format("error: {}: {}\n", options.trace, problem);
+    return kExitBadInput;
+  }
+  const auto dir = viz_dir(options.assets);
+  if (!dir) {
+    std::cerr << (options.assets.empty()
+                      ? "error: cannot find the visualizer's files (viz/index.html): run from a dsim checkout or pass --assets DIR\n"
+                      : fmt::format("error: {}: no index.html there\n", options.assets));
+    return kExitBadInput;
+  }
+  auto page = read_file((*dir / "index.html").string(), &error);
+  if (!page) {
+    std::cerr << fmt::format("error: {}\n", error);
+    return kExitBadInput;
+  }
+  // Inline every stylesheet and script the page names.
+  std::string html;
+  const std::regex asset(R"re(<link rel="stylesheet" href="([^"]+)">|<script src="([^"]+)"></script>)re");
+  std::size_t last = 0;
+  bool data_written = false;
+  for (auto it = std::sregex_iterator(page->begin(), page->end(), asset); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    html.append(*page, last, static_cast<std::size_t>(m.position(0)) - last);
+    last = static_cast<std::size_t>(m.position(0) + m.length(0));
+    const bool is_css = m[1].matched;
+    const std::string rel = is_css ? m[1].str() : m[2].str();
+    const auto content = read_file((*dir / rel).string(), &error);
+    if (!content) {
+      std::cerr << fmt::format("error: the visualizer's file {} is missing: {}\n", (*dir / rel).string(), error);
+      return kExitBadInput;
+    }
+    if (is_css) {
+      html += "<style>\n" + replace_all(*content, "</", "<\\/") + "\n</style>";
+      continue;
+    }
+    if (!data_written) {
+      // JSON may hold '<' only inside strings, where \u003c means the same: nothing in the
+      // trace can end the script element or open a comment.
+      html += "<script id=\"dsim-trace\" type=\"application/json\" data-name=\"" +
+              html_attr(fs::path(options.trace).filename().string()) + "\">\n" +
+              replace_all(*text, "<", "\\u003c") + "</script>\n";
+      data_written = true;
+    }
+    html += "<script>\n" + replace_all(*content, "</script", "<\\/script") + "\n</script>";
+  }
+  html.append(*page, last, std::string::npos);
+  if (!data_written) {
+    std::cerr << fmt::format("error: {}/index.html names no scripts\n", dir->string());
+    return kExitBadInput;
+  }
+  std::string out = options.out;
+  if (out.empty()) out = fs::path(options.trace).replace_extension(".html").string();
+  if (!write_file_atomic(out, html, &error)) {
+    std::cerr << fmt::format("error: {}: cannot write: {}\n", out, error);
+    return kExitBadInput;
+  }
+  std::cout << fmt::format("wrote {} ({:.1f} MB); open it in a browser\n", out, static_cast<double>(html.size()) / 1e6);
+  return kExitHeld;
+}
+
+}  // namespace
+
+void add_viz_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<VizOptions>();
+  CLI::App* cmd = app.add_subcommand("viz", "Write a trace as one self-contained HTML page (the visualizer, offline)");
+  cmd->add_option("trace", options->trace, "Native trace (dsim run FILE --trace OUT.json)")->required();
+  cmd->add_option("-o,--output", options->out, "HTML file to write (default: the trace's name with .html)");
+  cmd->add_option("--assets", options->assets, "The visualizer's folder (default: ./viz or beside the executable)");
+  cmd->callback([options, &exit_code] { exit_code = run_viz(*options); });
+}
+
+}  // namespace dsim::cli

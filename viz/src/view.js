@@ -1,0 +1,462 @@
+// The space-time diagram, drawn on one canvas. Only what falls in the visible time window is
+// visited (binary search over time-ordered arrays), and marks that land on the same pixel are
+// drawn once, so a million-event trace pans as smoothly as a small one.
+'use strict';
+
+(function () {
+  var K = DSIM.KIND, AR = DSIM.ARROW;
+  var LABEL_W = 120, AXIS_H = 26, NET_ROW_H = 14;
+
+  var ROLE_COLORS = {
+    leader: '#f2a93b', candidate: '#b07cd8', follower: '#8fc1e8', primary: '#f2a93b', backup: '#8fc1e8',
+    coordinator: '#f2a93b', participant: '#8fc1e8', observer: '#cccccc'
+  };
+  var PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46a0a0', '#d0a000', '#9a6324', '#808000', '#000075'];
+  function hashColor(s) {
+    var h = 0;
+    for (var i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+    return PALETTE[Math.abs(h) % PALETTE.length];
+  }
+  DSIM.roleColor = function (role) { return ROLE_COLORS[role.toLowerCase()] || hashColor(role); };
+  var KIND_COLORS = [];
+  KIND_COLORS[K.start] = '#2a9d2a'; KIND_COLORS[K.send] = '#4a6fa5'; KIND_COLORS[K.deliver] = '#4a6fa5';
+  KIND_COLORS[K.drop] = '#d62728'; KIND_COLORS[K.duplicate] = '#ff7f0e'; KIND_COLORS[K.hold] = '#8c564b';
+  KIND_COLORS[K.timer] = '#999999'; KIND_COLORS[K.crash] = '#000000'; KIND_COLORS[K.restart] = '#2a9d2a';
+  KIND_COLORS[K.wipe] = '#000000'; KIND_COLORS[K.pause] = '#c9a800'; KIND_COLORS[K.resume] = '#c9a800';
+  KIND_COLORS[K.clock] = '#17becf'; KIND_COLORS[K.annotate] = '#7f7f7f'; KIND_COLORS[K.invoke] = '#2a9d2a';
+  KIND_COLORS[K.complete] = '#2a9d2a'; KIND_COLORS[K.violation] = '#d62728';
+  var OP_COLORS = { ok: '#5cb85c', fail: '#d9534f', info: '#f0ad4e', open: '#aaaaaa' };
+  DSIM.OP_COLORS = OP_COLORS;
+
+  function View(canvas, trace) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.trace = trace;
+    this.hiddenActors = new Set();
+    this.hiddenTypes = new Set();
+    this.cursor = -1;
+    this.selection = null;  // {kind:'arrow'|'event'|'op'|'partition', id}
+    this.matches = null;    // Set of event indices matching the search
+    this.stats = { drawnArrows: 0, drawnEvents: 0, frames: 0, lastFrameMs: 0 };
+    this.resize();
+    this.fit();
+  }
+
+  View.prototype.resize = function () {
+    var dpr = window.devicePixelRatio || 1, r = this.canvas.getBoundingClientRect();
+    this.W = Math.max(200, r.width); this.H = Math.max(150, r.height);
+    this.canvas.width = Math.round(this.W * dpr); this.canvas.height = Math.round(this.H * dpr);
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.layout();
+  };
+
+  View.prototype.layout = function () {
+    var tr = this.trace, self = this;
+    this.lanes = tr.actors.filter(function (a) { return !self.hiddenActors.has(a.id); }).map(function (a) { return a.id; });
+    this.netH = tr.partitionRows * NET_ROW_H + 4;
+    var top = AXIS_H + this.netH;
+    var avail = this.H - top - 4;
+    this.laneH = Math.max(14, Math.min(56, avail / Math.max(1, this.lanes.length)));
+    this.laneY = new Float64Array(tr.actors.length).fill(-1);
+    this.lanes.forEach(function (a, i) { self.laneY[a] = top + (i + 0.5) * self.laneH; });
+    this.top = top;
+  };
+
+  View.prototype.fit = function () {
+    var tr = this.trace, span = tr.tEnd - tr.tStart;
+    this.nsPerPx = span / Math.max(1, this.W - LABEL_W - 20);
+    this.t0 = tr.tStart - 10 * this.nsPerPx;
+  };
+  View.prototype.x = function (t) { return LABEL_W + (t - this.t0) / this.nsPerPx; };
+  View.prototype.tAt = function (x) { return this.t0 + (x - LABEL_W) * this.nsPerPx; };
+  View.prototype.t1 = function () { return this.tAt(this.W); };
+  View.prototype.setWindow = function (t0, t1) {
+    if (!(t1 > t0)) return;
+    this.nsPerPx = (t1 - t0) / Math.max(1, this.W - LABEL_W);
+    this.t0 = t0;
+  };
+  View.prototype.zoom = function (factor, atX) {
+    if (atX === undefined) atX = LABEL_W + (this.W - LABEL_W) / 2;
+    var t = this.tAt(atX);
+    var tr = this.trace, maxNs = (tr.tEnd - tr.tStart) * 4 / Math.max(1, this.W - LABEL_W);
+    this.nsPerPx = Math.min(Math.max(this.nsPerPx * factor, 1e-3), Math.max(maxNs, 1));
+    this.t0 = t - (atX - LABEL_W) * this.nsPerPx;
+  };
+  View.prototype.pan = function (dx) { this.t0 -= dx * this.nsPerPx; };
+  View.prototype.ensureVisible = function (t) {
+    var t1 = this.t1();
+    if (t < this.t0 || t > t1) this.t0 = t - (this.W - LABEL_W) / 2 * this.nsPerPx;
+  };
+
+  View.prototype.arrowVisible = function (i) {
+    var tr = this.trace;
+    if (this.hiddenTypes.has(tr.aType[i])) return false;
+    return this.laneY[tr.aFrom[i]] >= 0 || this.laneY[tr.aTo[i]] >= 0;
+  };
+  View.prototype.eventVisible = function (e) {
+    var tr = this.trace, a = tr.A[e];
+    if (a >= 0 && this.hiddenActors.has(a)) return false;
+    var ar = tr.ARW[e];
+    if (ar >= 0 && this.hiddenTypes.has(tr.aType[ar])) return false;
+    return true;
+  };
+
+  // Geometry of arrow i: [x1, y1, x2, y2], ends clamped to visible lanes.
+  View.prototype.arrowGeom = function (i) {
+    var tr = this.trace, f = tr.aFlags[i];
+    var y1 = this.laneY[tr.aFrom[i]], y2 = this.laneY[tr.aTo[i]];
+    if (y1 < 0 || y2 < 0) return null;
+    var x1 = this.x(tr.aTS[i]), x2 = this.x(tr.aTE[i]);
+    if (f & AR.DROPPED) {
+      if (x2 - x1 < 6) { x2 = x1 + 6; y2 = y1 + (y2 - y1) * 0.4; }  // blocked at send: a stub
+    } else if (!(f & AR.DELIVERED)) {
+      y2 = y1 + (y2 - y1) * 0.6;  // in flight (or held) when the run ended
+    }
+    return [x1, y1, x2, y2];
+  };
+
+  View.prototype.visibleArrowRange = function () {
+    var tr = this.trace, t0 = this.t0, t1 = this.t1();
+    return [DSIM.lowerBound(tr.aTS, t0 - tr.arrowMaxDur), DSIM.lowerBound(tr.aTS, t1 + 1)];
+  };
+
+  View.prototype.draw = function () {
+    var start = performance.now();
+    var c = this.ctx, tr = this.trace, W = this.W, H = this.H, self = this;
+    var t0 = this.t0, t1 = this.t1();
+    c.clearRect(0, 0, W, H);
+    c.fillStyle = '#ffffff'; c.fillRect(0, 0, W, H);
+    c.font = '11px system-ui, sans-serif';
+    c.textBaseline = 'middle';
+    var lh = this.laneH;
+    // Lanes: background, down / paused shading, role colours.
+    this.lanes.forEach(function (a, li) {
+      var y = self.laneY[a];
+      c.fillStyle = li % 2 ? '#f7f8fa' : '#ffffff';
+      c.fillRect(LABEL_W, y - lh / 2, W - LABEL_W, lh);
+      var segs = tr.roleSegs[a];
+      for (var j = 0; j < segs.length; j += 3) {
+        if (segs[j + 1] < t0 || segs[j] > t1) continue;
+        var xa = Math.max(LABEL_W, self.x(segs[j])), xb = Math.min(W, self.x(segs[j + 1]));
+        c.fillStyle = DSIM.roleColor(segs[j + 2]);
+        c.globalAlpha = 0.35; c.fillRect(xa, y - lh / 2 + 1, xb - xa, lh - 2); c.globalAlpha = 1;
+        c.fillRect(xa, y - lh / 2 + 1, xb - xa, 3);
+        if (xb - xa > 40 && lh >= 20) {
+          c.fillStyle = '#333'; c.fillText(segs[j + 2], xa + 3, y - lh / 2 + 10, xb - xa - 6);
+        }
+      }
+      shade(tr.paused[a], '#ffe680', 0.55, 'paused');
+      shade(tr.down[a], '#555555', 0.35, 'crashed');
+      function shade(iv, color, alpha, label) {
+        for (var j = 0; j < iv.length; j += 2) {
+          if (iv[j + 1] < t0 || iv[j] > t1) continue;
+          var xa = Math.max(LABEL_W, self.x(iv[j])), xb = Math.min(W, self.x(iv[j + 1]));
+          c.globalAlpha = alpha; c.fillStyle = color; c.fillRect(xa, y - lh / 2, Math.max(1, xb - xa), lh); c.globalAlpha = 1;
+          if (xb - xa > 50) { c.fillStyle = '#222'; c.fillText(label, xa + 3, y + lh / 2 - 7); }
+        }
+      }
+      c.strokeStyle = tr.actors[a].kind === 'client' ? '#9bc79b' : '#9aa7b8';
+      c.lineWidth = 1;
+      c.beginPath(); c.moveTo(LABEL_W, y); c.lineTo(W, y); c.stroke();
+    });
+    // Annotation labels (other keys than role), skipping ones that would overlap.
+    if (lh >= 20) {
+      c.fillStyle = '#444';
+      this.lanes.forEach(function (a) {
+        var lab = tr.labels[a], y = self.laneY[a] + lh / 2 - 7, lastX = -1e9;
+        var j0 = 0;
+        while (j0 < lab.length && lab[j0] < t0 - self.nsPerPx * 200) j0 += 2;
+        for (var j = j0; j < lab.length && lab[j] <= t1; j += 2) {
+          var x = self.x(lab[j]);
+          if (x < LABEL_W || x - lastX < 96) continue;
+          c.fillText(lab[j + 1], x + 2, y, 90); lastX = x;
+          c.fillRect(x, y - 4, 1, 8);
+        }
+      });
+    }
+    // Client operations.
+    this.drawOps(c, t0, t1);
+    // Messages.
+    this.drawArrows(c, t0, t1);
+    // Event markers, one per pixel column per lane.
+    this.drawEvents(c, t0, t1);
+    // Network row: partitions and clogs.
+    c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, W, this.netH);
+    tr.partitions.forEach(function (p, pi) {
+      if (p.t1 < t0 || p.t0 > t1) return;
+      var xa = Math.max(LABEL_W, self.x(p.t0)), xb = Math.min(W, self.x(p.t1));
+      var y = AXIS_H + 2 + p.row * NET_ROW_H;
+      c.fillStyle = p.clog ? '#c49c94' : '#e377c2';
+      c.fillRect(xa, y, Math.max(2, xb - xa), NET_ROW_H - 2);
+      if (self.selection && self.selection.kind === 'partition' && self.selection.id === pi) {
+        c.strokeStyle = '#000'; c.lineWidth = 2; c.strokeRect(xa, y, Math.max(2, xb - xa), NET_ROW_H - 2);
+      }
+      if (xb - xa > 30) { c.fillStyle = '#fff'; c.fillText(p.text, xa + 3, y + NET_ROW_H / 2 - 1, xb - xa - 6); }
+    });
+    // Violations: a red line across everything.
+    tr.violations.forEach(function (e) {
+      var t = tr.T[e];
+      if (t < t0 || t > t1) return;
+      var x = self.x(t);
+      c.strokeStyle = '#d62728'; c.lineWidth = 2;
+      c.beginPath(); c.moveTo(x, AXIS_H); c.lineTo(x, H); c.stroke();
+      c.fillStyle = '#d62728';
+      c.beginPath(); c.moveTo(x - 6, AXIS_H); c.lineTo(x + 6, AXIS_H); c.lineTo(x, AXIS_H + 9); c.fill();
+    });
+    // Cursor.
+    if (this.cursor >= 0 && this.cursor < tr.n) {
+      var ct = tr.T[this.cursor], cx = this.x(ct);
+      c.strokeStyle = '#1f5fd6'; c.lineWidth = 1.5;
+      c.beginPath(); c.moveTo(cx, AXIS_H); c.lineTo(cx, H); c.stroke();
+      var ca = tr.A[this.cursor];
+      if (ca >= 0 && this.laneY[ca] >= 0) {
+        c.beginPath(); c.arc(cx, this.laneY[ca], 6, 0, 2 * Math.PI); c.stroke();
+      }
+    }
+    // Lane labels (with the clock offset at the cursor, or at the window's left edge).
+    c.fillStyle = '#ffffff'; c.fillRect(0, AXIS_H, LABEL_W, H - AXIS_H);
+    c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, LABEL_W, this.netH);
+    c.fillStyle = '#555'; c.fillText('network', 6, AXIS_H + this.netH / 2);
+    var tRef = this.cursor >= 0 ? tr.T[this.cursor] : Math.max(t0, tr.tStart);
+    this.lanes.forEach(function (a) {
+      var y = self.laneY[a], actor = tr.actors[a];
+      c.fillStyle = actor.kind === 'client' ? '#2f7d32' : '#1d2b3a';
+      c.font = 'bold 12px system-ui, sans-serif';
+      c.fillText(actor.name, 6, lh >= 26 ? y - 7 : y, LABEL_W - 10);
+      c.font = '10px system-ui, sans-serif';
+      if (lh >= 26) {
+        if (actor.kind === 'node') {
+          var off = tr.clockOffsetAt(a, tRef);
+          c.fillStyle = off ? '#0f7f8c' : '#999';
+          c.fillText('clock ' + (off >= 0 ? '+' : '') + DSIM.fmtTime(off), 6, y + 8, LABEL_W - 10);
+        } else { c.fillStyle = '#999'; c.fillText('client', 6, y + 8); }
+      }
+    });
+    c.font = '11px system-ui, sans-serif';
+    c.strokeStyle = '#ccd'; c.beginPath(); c.moveTo(LABEL_W + 0.5, AXIS_H); c.lineTo(LABEL_W + 0.5, H); c.stroke();
+    this.drawAxis(c, t0, t1);
+    this.stats.frames++;
+    this.stats.lastFrameMs = performance.now() - start;
+  };
+
+  View.prototype.drawAxis = function (c, t0, t1) {
+    var W = this.W;
+    c.fillStyle = '#f3f4f6'; c.fillRect(0, 0, W, AXIS_H);
+    c.strokeStyle = '#ccd'; c.beginPath(); c.moveTo(0, AXIS_H - 0.5); c.lineTo(W, AXIS_H - 0.5); c.stroke();
+    var span = t1 - t0, target = span / Math.max(1, (W - LABEL_W) / 150);
+    var step = Math.pow(10, Math.floor(Math.log10(Math.max(target, 1e-3))));
+    if (target / step > 5) step *= 5; else if (target / step > 2) step *= 2;
+    c.fillStyle = '#333'; c.strokeStyle = '#bbb';
+    for (var t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+      var x = this.x(t);
+      if (x < LABEL_W) continue;
+      c.beginPath(); c.moveTo(x, AXIS_H - 6); c.lineTo(x, AXIS_H); c.stroke();
+      c.fillText(DSIM.fmtTime(Math.round(t)), x + 2, 10);
+    }
+    c.fillStyle = '#555'; c.fillText('time →', 6, 10);
+  };
+
+  View.prototype.drawOps = function (c, t0, t1) {
+    var tr = this.trace, self = this, lh = this.laneH;
+    if (!tr.ops.length) return;
+    var j0 = DSIM.lowerBound(tr.opsStart, t0 - tr.opMaxDur), j1 = DSIM.lowerBound(tr.opsStart, t1 + 1);
+    var lastX = new Float64Array(tr.actors.length).fill(-1e9);
+    var sel = this.selection;
+    var bh = Math.max(6, Math.min(16, lh * 0.36));
+    for (var j = j0; j < j1; j++) this.drawOp(c, tr.ops[j], t0, lastX, bh, sel);
+    // Operations that never completed may start before the window.
+    for (j = 0; j < j0; j++) if (tr.ops[j].comp < 0) this.drawOp(c, tr.ops[j], t0, lastX, bh, sel);
+    void self;
+  };
+
+  View.prototype.drawOp = function (c, o, t0, lastX, bh, sel) {
+    var y = this.laneY[o.client];
+    if (y < 0 || o.t1 < t0) return;
+    var tr = this.trace;
+    var xa = this.x(o.t0), xb = Math.max(xa + 2, this.x(o.t1));
+    var selected = sel && sel.kind === 'op' && sel.id === o.index;
+    if (xb - xa < 3 && Math.round(xa) === lastX[o.client] && !selected) return;
+    lastX[o.client] = Math.round(xa);
+    var yb = y + 2;
+    c.fillStyle = OP_COLORS[o.comp >= 0 ? o.type : 'open'] || '#aaa';
+    c.fillRect(xa, yb, xb - xa, bh);
+    if (tr.linBlocked.has(o.op)) { c.strokeStyle = '#d62728'; c.lineWidth = 3; c.strokeRect(xa - 1, yb - 1, xb - xa + 2, bh + 2); }
+    if (selected) { c.strokeStyle = '#000'; c.lineWidth = 2; c.strokeRect(xa, yb, xb - xa, bh); }
+    if (xb - xa > 36 && bh >= 10) {
+      var h = o.h, label = h ? (h.f + (h.key !== undefined && h.key !== null ? ' ' + DSIM.show(h.key) : '') +
+        (h.value !== null && h.value !== undefined ? ' ' + DSIM.show(h.value) : '') +
+        ' → ' + h.type + (h.output !== null && h.output !== undefined ? ' ' + DSIM.show(h.output) : '')) : 'op ' + o.op;
+      var order = tr.linOrder.get(o.op);
+      if (order !== undefined) label = '#' + order + ' ' + label;
+      c.fillStyle = '#102010'; c.fillText(label, xa + 2, yb + bh / 2, xb - xa - 4);
+    }
+  };
+
+  View.prototype.drawArrows = function (c, t0, t1) {
+    var tr = this.trace, r = this.visibleArrowRange(), nA = tr.actors.length;
+    var dedupe = nA <= 256;
+    var lastS = dedupe ? new Int32Array(nA * nA).fill(-1 << 30) : null;
+    var lastE = dedupe ? new Int32Array(nA * nA).fill(-1 << 30) : null;
+    var paths = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];  // node, client, dropped, duplicate copy
+    var heads = [];
+    var drawn = 0, self = this;
+    function one(i) {
+      if (tr.aTE[i] < t0 || tr.aTS[i] > t1) return;
+      if (self.hiddenTypes.has(tr.aType[i])) return;
+      var g = self.arrowGeom(i);
+      if (!g) return;
+      if (dedupe) {
+        var pair = tr.aFrom[i] * nA + tr.aTo[i], xs = Math.round(g[0]), xe = Math.round(g[2]);
+        if (lastS[pair] === xs && lastE[pair] === xe) return;
+        lastS[pair] = xs; lastE[pair] = xe;
+      }
+      var f = tr.aFlags[i];
+      var p = f & AR.DROPPED ? 2 : f & AR.DUP_COPY ? 3 : f & AR.CLIENT ? 1 : 0;
+      paths[p].moveTo(g[0], g[1]); paths[p].lineTo(g[2], g[3]);
+      if (drawn < 4000) heads.push(i, g);
+      drawn++;
+    }
+    for (var i = r[0]; i < r[1]; i++) one(i);
+    var open = tr.openArrows;
+    for (i = 0; i < open.length && open[i] < r[0]; i++) one(open[i]);
+    var styles = [['#4a6fa5', []], ['#3f9c3f', []], ['#d62728', [4, 3]], ['#ff7f0e', [2, 2]]];
+    c.lineWidth = drawn > 20000 ? 0.5 : 1;
+    // Client traffic is drawn first and faint, so that node-to-node messages stand out.
+    [1, 0, 3, 2].forEach(function (s) {
+      c.globalAlpha = s === 1 ? 0.4 : 1;
+      c.strokeStyle = styles[s][0]; c.setLineDash(styles[s][1]); c.stroke(paths[s]);
+    });
+    c.globalAlpha = 1;
+    c.setLineDash([]);
+    if (drawn <= 4000) {
+      for (var h = 0; h < heads.length; h += 2) {
+        var ai = heads[h], g = heads[h + 1], fl = tr.aFlags[ai];
+        if (fl & AR.DROPPED) {
+          c.strokeStyle = '#d62728'; c.lineWidth = 2;
+          c.beginPath(); c.moveTo(g[2] - 4, g[3] - 4); c.lineTo(g[2] + 4, g[3] + 4); c.moveTo(g[2] + 4, g[3] - 4); c.lineTo(g[2] - 4, g[3] + 4); c.stroke();
+        } else if (fl & AR.DELIVERED) {
+          var ang = Math.atan2(g[3] - g[1], g[2] - g[0]);
+          c.fillStyle = fl & AR.DUP_COPY ? '#ff7f0e' : fl & AR.CLIENT ? '#3f9c3f' : '#4a6fa5';
+          c.beginPath(); c.moveTo(g[2], g[3]);
+          c.lineTo(g[2] - 7 * Math.cos(ang - 0.4), g[3] - 7 * Math.sin(ang - 0.4));
+          c.lineTo(g[2] - 7 * Math.cos(ang + 0.4), g[3] - 7 * Math.sin(ang + 0.4)); c.fill();
+        } else {
+          c.fillStyle = '#777'; c.fillText('?', g[2] + 2, g[3]);
+        }
+        if (fl & AR.DUPLICATED) { c.fillStyle = '#ff7f0e'; c.fillText('×2', g[0] + 3, g[1] - 6); }
+      }
+      if (drawn <= 300) {
+        c.fillStyle = '#24364f'; c.font = '10px system-ui, sans-serif';
+        for (h = 0; h < heads.length; h += 2) {
+          var gg = heads[h + 1];
+          if (Math.abs(gg[2] - gg[0]) + Math.abs(gg[3] - gg[1]) > 60) {
+            c.fillText(tr.typeNames[tr.aType[heads[h]]], (gg[0] + gg[2]) / 2 + 3, (gg[1] + gg[3]) / 2, 100);
+          }
+        }
+        c.font = '11px system-ui, sans-serif';
+      }
+    }
+    var sel = this.selection;
+    if (sel && sel.kind === 'arrow') {
+      var sg = this.arrowGeom(sel.id);
+      if (sg) { c.strokeStyle = '#000'; c.lineWidth = 3; c.beginPath(); c.moveTo(sg[0], sg[1]); c.lineTo(sg[2], sg[3]); c.stroke(); }
+    }
+    this.stats.drawnArrows = drawn;
+  };
+
+  View.prototype.drawEvents = function (c, t0, t1) {
+    var tr = this.trace, i0 = tr.eventAt(t0), i1 = tr.eventAt(t1 + 1);
+    var nA = tr.actors.length, lastX = new Int32Array(nA).fill(-1 << 30), drawn = 0;
+    var big = (i1 - i0) < 3000 && this.laneH >= 20;
+    var matches = this.matches;
+    for (var i = i0; i < i1; i++) {
+      var a = tr.A[i], k = tr.K[i];
+      if (a < 0 || k === K.annotate) continue;
+      var y = this.laneY[a];
+      if (y < 0) continue;
+      var x = this.x(tr.T[i]), xi = Math.round(x);
+      if (xi === lastX[a] && !(matches && matches.has(i))) continue;
+      lastX[a] = xi;
+      var ar = tr.ARW[i];
+      if (ar >= 0 && this.hiddenTypes.has(tr.aType[ar])) continue;
+      c.fillStyle = KIND_COLORS[k] || '#666';
+      if (k === K.crash || k === K.violation) { c.fillRect(x - 4, y - 4, 8, 8); }
+      else if (big) { c.beginPath(); c.arc(x, y, k === K.timer ? 2 : 3, 0, 6.2832); c.fill(); }
+      else c.fillRect(x - 1, y - 1.5, 2, 3);
+      if (matches && matches.has(i)) { c.strokeStyle = '#e6a100'; c.lineWidth = 2; c.strokeRect(x - 5, y - 5, 10, 10); }
+      drawn++;
+    }
+    var sel = this.selection;
+    if (sel && sel.kind === 'event' && sel.id >= 0 && sel.id < tr.n && tr.A[sel.id] >= 0 && this.laneY[tr.A[sel.id]] >= 0) {
+      c.strokeStyle = '#000'; c.lineWidth = 2;
+      c.strokeRect(this.x(tr.T[sel.id]) - 5, this.laneY[tr.A[sel.id]] - 5, 10, 10);
+    }
+    this.stats.drawnEvents = drawn;
+  };
+
+  // What is under the point (x, y)? Returns a selection or null.
+  View.prototype.hit = function (x, y) {
+    var tr = this.trace, self = this;
+    if (y >= AXIS_H && y < AXIS_H + this.netH) {
+      var t = this.tAt(x), row = Math.floor((y - AXIS_H - 2) / NET_ROW_H), best = null;
+      tr.partitions.forEach(function (p, pi) { if (p.row === row && p.t0 <= t && t <= p.t1) best = { kind: 'partition', id: pi }; });
+      if (best) return best;
+      var e = this.nearestEvent(x, function (i) { return tr.A[i] < 0; }, 6);
+      return e >= 0 ? { kind: 'event', id: e } : null;
+    }
+    // An event marker on the lane under the pointer.
+    var lane = -1;
+    this.lanes.forEach(function (a) { if (Math.abs(self.laneY[a] - y) <= self.laneH / 2) lane = a; });
+    if (lane >= 0 && Math.abs(this.laneY[lane] - y) <= 6) {
+      var ev = this.nearestEvent(x, function (i) { return tr.A[i] === lane && tr.K[i] !== K.annotate && self.eventVisible(i); }, 5);
+      if (ev >= 0) return { kind: 'event', id: ev };
+    }
+    // An arrow.
+    var r = this.visibleArrowRange(), t0 = this.t0, t1 = this.t1(), bestD = 5, bestA = -1;
+    function test(i) {
+      if (tr.aTE[i] < t0 || tr.aTS[i] > t1 || self.hiddenTypes.has(tr.aType[i])) return;
+      var g = self.arrowGeom(i);
+      if (!g) return;
+      var d = segDist(x, y, g[0], g[1], g[2], g[3]);
+      if (d < bestD) { bestD = d; bestA = i; }
+    }
+    for (var i = r[0]; i < r[1]; i++) test(i);
+    for (i = 0; i < tr.openArrows.length; i++) test(tr.openArrows[i]);
+    if (bestA >= 0) return { kind: 'arrow', id: bestA };
+    // A client operation bar.
+    if (lane >= 0 && tr.actors[lane].kind === 'client') {
+      var tt = this.tAt(x), found = null;
+      var bh = Math.max(6, Math.min(16, this.laneH * 0.36)), yb = this.laneY[lane] + 2;
+      if (y >= yb - 2 && y <= yb + bh + 2) {
+        tr.ops.forEach(function (o) {
+          if (o.client === lane && o.t0 - 2 * self.nsPerPx <= tt && tt <= o.t1 + 2 * self.nsPerPx) found = { kind: 'op', id: o.index };
+        });
+      }
+      if (found) return found;
+    }
+    if (lane >= 0) return { kind: 'lane', id: lane, t: this.tAt(x) };
+    return null;
+  };
+
+  View.prototype.nearestEvent = function (x, pred, maxPx) {
+    var tr = this.trace, t = this.tAt(x), lo = tr.eventAt(t - maxPx * this.nsPerPx), hi = tr.eventAt(t + maxPx * this.nsPerPx + 1);
+    var best = -1, bd = maxPx + 1;
+    for (var i = lo; i < hi && i - lo < 200000; i++) {
+      if (!pred(i)) continue;
+      var d = Math.abs(this.x(tr.T[i]) - x);
+      if (d < bd) { bd = d; best = i; }
+    }
+    return best;
+  };
+
+  function segDist(px, py, x1, y1, x2, y2) {
+    var dx = x2 - x1, dy = y2 - y1, l = dx * dx + dy * dy;
+    var u = l ? ((px - x1) * dx + (py - y1) * dy) / l : 0;
+    u = Math.max(0, Math.min(1, u));
+    var ex = x1 + u * dx - px, ey = y1 + u * dy - py;
+    return Math.sqrt(ex * ex + ey * ey);
+  }
+
+  View.LABEL_W = LABEL_W;
+  DSIM.View = View;
+})();

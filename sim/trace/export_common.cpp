@@ -77,4 +77,17 @@ std::optional<nlohmann::json> load_trace_json(const std::string& path, std::stri
   return trace;
 }
 
+std::string event_text(const nlohmann::json& event, const char* key, const std::string& fallback) {
+  const auto it = event.find(key);
+  if (it == event.end()) return fallback;
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::int64_t event_int(const nlohmann::json& event, const char* key, std::int64_t fallback) {
+  const auto it = event.find(key);
+  if (it == event.end() || !it->is_number()) return fallback;
+  return it->get<std::int64_t>();
+}
+
 }  // namespace dsim

@@ -1,6 +1,7 @@
 // Reading a native trace (docs/trace-format.md) for the exporters and `dsim viz`.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,5 +18,12 @@ std::optional<nlohmann::json> load_trace_json(const std::string& path, std::stri
 // Checks only the header of the trace text (the part before the events), which is cheap even
 // for a million events. "" when it is a dsim trace, else why not.
 std::string trace_header_problem(const std::string& text);
+
+// A field of a trace event as text: a string as it is, any other value as compact JSON, and
+// `fallback` when the field is absent.
+std::string event_text(const nlohmann::json& event, const char* key, const std::string& fallback = "");
+
+// A numeric field of a trace event, or `fallback` when it is absent or not a number.
+std::int64_t event_int(const nlohmann::json& event, const char* key, std::int64_t fallback = -1);
 
 }  // namespace dsim

@@ -1,4 +1,5 @@
 #include "sim/trace/export_perfetto.h"
+#include "sim/trace/export_common.h"
 
 #include <cstdint>
 #include <deque>
@@ -16,26 +17,13 @@ using nlohmann::json;
 
 double us(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
-std::string str(const json& ev, const char* key, const std::string& fallback = "") {
-  const auto it = ev.find(key);
-  if (it == ev.end()) return fallback;
-  if (it->is_string()) return it->get<std::string>();
-  return it->dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::int64_t i64(const json& ev, const char* key, std::int64_t fallback = -1) {
-  const auto it = ev.find(key);
-  if (it == ev.end() || !it->is_number()) return fallback;
-  return it->get<std::int64_t>();
-}
-
 }  // namespace
 
 std::string export_perfetto(const json& trace) {
   const json& actors = trace["actors"];
   const json& events = trace["events"];
   const std::int64_t n_actors = static_cast<std::int64_t>(actors.size());
-  const std::int64_t end_ns = events.empty() ? 0 : i64(events.back(), "t", 0);
+  const std::int64_t end_ns = events.empty() ? 0 : event_int(events.back(), "t", 0);
   auto pid = [](std::int64_t actor) { return actor + 1; };
   const std::int64_t cluster_pid = n_actors + 1;
 
@@ -43,8 +31,8 @@ std::string export_perfetto(const json& trace) {
   out.reserve(events.size() * 2 + 16);
   // Names and order of the processes.
   for (std::int64_t a = 0; a < n_actors; ++a) {
-    const std::string name = str(actors[a], "name", "actor" + std::to_string(a));
-    const std::string kind = str(actors[a], "kind", "node");
+    const std::string name = event_text(actors[a], "name", "actor" + std::to_string(a));
+    const std::string kind = event_text(actors[a], "kind", "node");
     out.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid(a)}, {"tid", 1}, {"args", {{"name", kind + " " + name}}}});
     out.push_back({{"ph", "M"}, {"name", "process_sort_index"}, {"pid", pid(a)}, {"tid", 1}, {"args", {{"sort_index", a}}}});
     out.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid(a)}, {"tid", 1}, {"args", {{"name", kind == "client" ? "operations" : "handlers"}}}});
@@ -65,16 +53,16 @@ std::string export_perfetto(const json& trace) {
   std::map<std::string, std::string> op_name;  // async slices end with their begin's name
 
   for (const json& ev : events) {
-    const std::string k = str(ev, "k");
-    const std::int64_t t = i64(ev, "t", 0);
-    const std::int64_t a = i64(ev, "a", -1);
+    const std::string k = event_text(ev, "k");
+    const std::int64_t t = event_int(ev, "t", 0);
+    const std::int64_t a = event_int(ev, "a", -1);
     if (a < 0 || a >= n_actors) {
       if (k == "stop") continue;
       // Cluster-wide: partitions, heals, clogs, network changes, violations.
       json args = ev;
       std::string name = k;
-      if (k == "violation") name = "violation " + str(ev, "id");
-      else if (ev.contains("action")) name = k + " " + str(ev, "action");
+      if (k == "violation") name = "violation " + event_text(ev, "id");
+      else if (ev.contains("action")) name = k + " " + event_text(ev, "action");
       out.push_back({{"ph", "i"}, {"s", "g"}, {"name", name}, {"cat", k == "violation" ? "violation" : "fault"},
                      {"ts", us(t)}, {"pid", cluster_pid}, {"tid", 1}, {"args", args}});
       continue;
@@ -82,10 +70,10 @@ std::string export_perfetto(const json& trace) {
     auto& og = open_group[static_cast<std::size_t>(a)];
     if (og < 0 || groups[static_cast<std::size_t>(og)].t != t) {
       std::string name = k;
-      if (k == "deliver") name = "on " + str(ev, "type");
-      else if (k == "timer") name = "timer " + str(ev, "tag");
-      else if (k == "send") name = "send " + str(ev, "type");
-      else if (k == "invoke") name = "invoke " + str(ev, "f");
+      if (k == "deliver") name = "on " + event_text(ev, "type");
+      else if (k == "timer") name = "timer " + event_text(ev, "tag");
+      else if (k == "send") name = "send " + event_text(ev, "type");
+      else if (k == "invoke") name = "invoke " + event_text(ev, "f");
       groups.push_back({a, t, name, json::object()});
       og = static_cast<std::int64_t>(groups.size()) - 1;
     }
@@ -95,55 +83,55 @@ std::string export_perfetto(const json& trace) {
 
     if (k == "send") {
       const std::uint64_t id = ++flow_id;
-      const std::int64_t to = i64(ev, "to");
-      if (ev.contains("msg")) flow_of_msg[i64(ev, "msg")] = id;
-      else flow_of_op[str(ev, "op") + "|" + std::to_string(a) + "|" + std::to_string(to)].push_back(id);
-      flows.push_back({{"ph", "s"}, {"id", id}, {"name", str(ev, "type")}, {"cat", "message"}, {"ts", us(t)},
+      const std::int64_t to = event_int(ev, "to");
+      if (ev.contains("msg")) flow_of_msg[event_int(ev, "msg")] = id;
+      else flow_of_op[event_text(ev, "op") + "|" + std::to_string(a) + "|" + std::to_string(to)].push_back(id);
+      flows.push_back({{"ph", "s"}, {"id", id}, {"name", event_text(ev, "type")}, {"cat", "message"}, {"ts", us(t)},
                        {"pid", pid(a)}, {"tid", 1}});
     } else if (k == "duplicate") {
       const std::uint64_t id = ++flow_id;
-      flow_of_msg[i64(ev, "copy")] = id;
-      flows.push_back({{"ph", "s"}, {"id", id}, {"name", str(ev, "type") + " (duplicate)"}, {"cat", "message"},
+      flow_of_msg[event_int(ev, "copy")] = id;
+      flows.push_back({{"ph", "s"}, {"id", id}, {"name", event_text(ev, "type") + " (duplicate)"}, {"cat", "message"},
                        {"ts", us(t)}, {"pid", pid(a)}, {"tid", 1}});
     } else if (k == "deliver") {
       std::uint64_t id = 0;
       if (ev.contains("msg")) {
-        const auto it = flow_of_msg.find(i64(ev, "msg"));
+        const auto it = flow_of_msg.find(event_int(ev, "msg"));
         if (it != flow_of_msg.end()) { id = it->second; flow_of_msg.erase(it); }
       } else {
-        auto& q = flow_of_op[str(ev, "op") + "|" + std::to_string(i64(ev, "from")) + "|" + std::to_string(a)];
+        auto& q = flow_of_op[event_text(ev, "op") + "|" + std::to_string(event_int(ev, "from")) + "|" + std::to_string(a)];
         if (!q.empty()) { id = q.front(); q.pop_front(); }
       }
       if (id != 0) {
-        flows.push_back({{"ph", "f"}, {"bp", "e"}, {"id", id}, {"name", str(ev, "type")}, {"cat", "message"},
+        flows.push_back({{"ph", "f"}, {"bp", "e"}, {"id", id}, {"name", event_text(ev, "type")}, {"cat", "message"},
                          {"ts", us(t)}, {"pid", pid(a)}, {"tid", 1}});
       }
     }
     if (k == "drop" && !ev.contains("msg") && ev.contains("op")) {
       const bool at_receiver = ev.contains("from");
-      auto& q = flow_of_op[str(ev, "op") + "|" + (at_receiver ? str(ev, "from") : std::to_string(a)) + "|" +
-                           (at_receiver ? std::to_string(a) : str(ev, "to"))];
+      auto& q = flow_of_op[event_text(ev, "op") + "|" + (at_receiver ? event_text(ev, "from") : std::to_string(a)) + "|" +
+                           (at_receiver ? std::to_string(a) : event_text(ev, "to"))];
       if (!q.empty()) q.pop_front();
     }
     if (k == "crash" || k == "restart" || k == "wipe" || k == "pause" || k == "resume" || k == "clock" || k == "drop") {
-      std::string name = k == "drop" ? "drop " + str(ev, "type") + " (" + str(ev, "reason") + ")" : k;
+      std::string name = k == "drop" ? "drop " + event_text(ev, "type") + " (" + event_text(ev, "reason") + ")" : k;
       out.push_back({{"ph", "i"}, {"s", "p"}, {"name", name}, {"cat", k == "drop" ? "drop" : "fault"}, {"ts", us(t)},
                      {"pid", pid(a)}, {"tid", 1}, {"args", ev}});
     } else if (k == "annotate") {
       const auto v = ev.find("value");
       if (v != ev.end() && v->is_number()) {
-        out.push_back({{"ph", "C"}, {"name", str(ev, "key")}, {"ts", us(t)}, {"pid", pid(a)}, {"args", {{"value", *v}}}});
+        out.push_back({{"ph", "C"}, {"name", event_text(ev, "key")}, {"ts", us(t)}, {"pid", pid(a)}, {"args", {{"value", *v}}}});
       }
     } else if (k == "invoke" || k == "complete") {
-      const std::string op = str(ev, "op");
+      const std::string op = event_text(ev, "op");
       json args = ev;
       if (k == "invoke") {
-        op_name[op] = str(ev, "f") + " #" + op;
+        op_name[op] = event_text(ev, "f") + " #" + op;
         out.push_back({{"ph", "b"}, {"cat", "op"}, {"id2", {{"local", "op" + op}}}, {"name", op_name[op]},
                        {"ts", us(t)}, {"pid", pid(a)}, {"tid", 1}, {"args", args}});
       } else {
         out.push_back({{"ph", "e"}, {"cat", "op"}, {"id2", {{"local", "op" + op}}}, {"name", op_name[op]},
-                       {"ts", us(t)}, {"pid", pid(a)}, {"tid", 1}, {"args", {{"type", str(ev, "type")}, {"value", ev.value("value", json())}}}});
+                       {"ts", us(t)}, {"pid", pid(a)}, {"tid", 1}, {"args", {{"type", event_text(ev, "type")}, {"value", ev.value("value", json())}}}});
       }
     }
   }
@@ -151,9 +139,9 @@ std::string export_perfetto(const json& trace) {
   {
     std::map<std::string, std::int64_t> open;  // op -> actor
     for (const json& ev : events) {
-      const std::string k = str(ev, "k");
-      if (k == "invoke") open[str(ev, "op")] = i64(ev, "a");
-      else if (k == "complete") open.erase(str(ev, "op"));
+      const std::string k = event_text(ev, "k");
+      if (k == "invoke") open[event_text(ev, "op")] = event_int(ev, "a");
+      else if (k == "complete") open.erase(event_text(ev, "op"));
     }
     for (const auto& [op, a] : open) {
       out.push_back({{"ph", "e"}, {"cat", "op"}, {"id2", {{"local", "op" + op}}}, {"name", op_name[op]}, {"ts", us(end_ns)},

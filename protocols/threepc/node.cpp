@@ -13,7 +13,6 @@ using commit::TxState;
 
 namespace {
 constexpr std::uint64_t kTickTag = 1;
-constexpr std::uint64_t kSequenceBits = 32;
 }  // namespace
 
 void Node::on_start(Context& ctx) {
@@ -98,11 +97,7 @@ void Node::on_message(Context& ctx, NodeId from, const Message& message) {
 
 void Node::start_coordinator(Context& ctx) {
   Storage& storage = ctx.storage();
-  std::uint64_t epoch = 0;
-  storage.get_value(commit::kEpochKey, epoch);
-  epoch_ = epoch + 1;
-  storage.put_value(commit::kEpochKey, epoch_);
-  storage.sync();
+  txids_.start(storage);
   ++generation_;
   storage.scan_prefix(commit::kClogPrefix, [&](const std::string&, const std::string& bytes) {
     CoordRecord r;
@@ -129,40 +124,16 @@ void Node::on_request(Context& ctx, const Request& request) {
     return;
   }
   ++counters_->requests;
-  if (auto it = by_request_.find(request.id); it != by_request_.end() && txns_.count(it->second)) {
-    txns_[it->second].request = request;
-    return;
-  }
-  std::string why;
-  auto plan = commit::plan_request(options_.bank, request, why);
-  if (!plan) {
-    ctx.reply(request, Reply::fail(why));
-    return;
-  }
-  if (txns_.size() >= options_.active_max) {
-    ctx.reply(request, Reply::fail("too many transactions in progress"));
-    return;
-  }
-  ++sequence_;
-  assert(sequence_ < (std::uint64_t{1} << kSequenceBits));
-  const TxId txid = (epoch_ << kSequenceBits) | sequence_;
-  Txn txn;
-  txn.request = request;
-  txn.plan = std::move(*plan);
-  for (const auto& [p, ops] : txn.plan.ops) txn.participants.push_back(p);
-  txn.phase_started_ns = ctx.now();
-  auto& stored = txns_.emplace(txid, std::move(txn)).first->second;
-  by_request_[request.id] = txid;
-  for (NodeId p : stored.participants) send_prepare(ctx, txid, stored, p);
+  const std::optional<TxId> txid =
+      commit::admit(ctx, request, options_.bank, options_.active_max, txids_, txns_, by_request_);
+  if (!txid) return;
+  const Txn& txn = txns_.at(*txid);
+  for (NodeId p : txn.participants) send_prepare(ctx, *txid, txn, p);
   annotate_coordinator(ctx);
 }
 
 void Node::send_prepare(Context& ctx, TxId txid, const Txn& txn, NodeId to) {
-  commit::Prepare prepare;
-  prepare.txid = txid;
-  prepare.ops = txn.plan.ops.at(to);
-  prepare.participants = txn.participants;
-  send(ctx, to, std::move(prepare));
+  send(ctx, to, commit::prepare_for(txid, txn, to));
 }
 
 void Node::on_vote(Context& ctx, NodeId from, const commit::Vote& vote) {
@@ -209,22 +180,7 @@ void Node::decide(Context& ctx, TxId txid, bool commit, const std::string& why) 
 void Node::answer_client(Context& ctx, Txn& txn, bool commit, const std::string& why, TxId txid) {
   if (txn.answered) return;
   txn.answered = true;
-  if (!commit) {
-    ctx.reply(txn.request, Reply::fail(fmt::format("transaction {} aborted: {}", txid, why)));
-    return;
-  }
-  nlohmann::json out = {{"txid", txid}};
-  if (txn.plan.audit) {
-    std::int64_t total = 0;
-    nlohmann::json balances = nlohmann::json::object();
-    for (const auto& [a, b] : txn.reads) {
-      total += b;
-      balances[std::to_string(a)] = b;
-    }
-    out["total"] = total;
-    out["balances"] = balances;
-  }
-  ctx.reply(txn.request, Reply::ok(out));
+  ctx.reply(txn.request, commit::decision_reply(txid, commit, why, txn.plan, txn.reads));
 }
 
 void Node::coordinator_learns(Context& ctx, TxId txid, bool commit) {
@@ -320,37 +276,23 @@ void Node::coordinator_state_request(Context& ctx, NodeId from, TxId txid) {
   send(ctx, from, commit::make_state_reply(txid, state, false));
 }
 
-void Node::annotate_coordinator(Context& ctx) {
-  nlohmann::json txns = nlohmann::json::object();
-  for (const auto& [txid, txn] : txns_) {
-    txns[std::to_string(txid)] = txn.state == TxState::none ? "collecting" : commit::state_name(txn.state);
-  }
-  ctx.annotate("txns", txns);
-}
+void Node::annotate_coordinator(Context& ctx) { ctx.annotate("txns", commit::txns_annotation(txns_)); }
 
 // ---- Participant -------------------------------------------------------------------------------
 
 void Node::on_prepare(Context& ctx, NodeId from, const commit::Prepare& prepare) {
-  commit::Vote vote;
-  vote.txid = prepare.txid;
-  if (const TxRecord* r = ledger_.find(prepare.txid)) {
-    vote.yes = r->voted_yes && r->state != TxState::aborted;
-    if (vote.yes) vote.reads = ledger_.reads(*r);
-    if (!vote.yes) vote.why = "aborted here";
-    send(ctx, from, std::move(vote));
+  commit::PrepareOutcome outcome = commit::vote_on(ledger_, ctx.storage(), prepare);
+  if (!outcome.fresh) {
+    send(ctx, from, std::move(outcome.vote));  // a duplicate or resent Prepare: the same vote again
     return;
   }
-  const commit::VoteResult result = ledger_.prepare(ctx.storage(), prepare.txid, prepare.ops, prepare.participants);
   durable(ctx, prepare.txid);
-  if (result.yes) {
+  if (outcome.vote.yes) {
     Doubt d;
     d.quiet_since_ns = ctx.now();
     doubts_[prepare.txid] = d;
   }
-  vote.yes = result.yes;
-  vote.reads = result.reads;
-  vote.why = result.why;
-  send(ctx, from, std::move(vote));
+  send(ctx, from, std::move(outcome.vote));
   annotate_participant(ctx);
 }
 
@@ -373,19 +315,11 @@ void Node::on_precommit(Context& ctx, NodeId from, TxId txid) {
 }
 
 void Node::apply_decision(Context& ctx, TxId txid, bool commit) {
-  const TxState state = ledger_.state(txid);
-  if (commit::in_doubt(state)) {
-    if (commit) {
-      ledger_.commit(ctx.storage(), txid);
-    } else {
-      ledger_.abort(ctx.storage(), txid);
-    }
-    durable(ctx, txid);
+  const commit::Applied applied = commit::apply_decision(ledger_, ctx.storage(), txid, commit);
+  if (applied != commit::Applied::nothing) durable(ctx, txid);
+  if (applied == commit::Applied::decided) {
     doubts_.erase(txid);
     annotate_participant(ctx);
-  } else if (state == TxState::none && !commit) {
-    ledger_.abort(ctx.storage(), txid);
-    durable(ctx, txid);
   }
   // Aborted here but told commit (or the reverse): a split, which the observer reports; a
   // node never overwrites a decision.

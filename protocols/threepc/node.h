@@ -26,8 +26,10 @@
 #include <set>
 #include <vector>
 
+#include "protocols/commit/coordinator.h"
 #include "protocols/commit/ledger.h"
 #include "protocols/commit/messages.h"
+#include "protocols/commit/participant.h"
 
 namespace dsim::threepc {
 
@@ -56,18 +58,10 @@ class Node final : public commit::CommitProcess {
   void on_request(Context& ctx, const Request& request) override;
 
  private:
-  struct Txn {
-    Request request;
-    commit::Plan plan;
-    std::vector<NodeId> participants;
-    TimeNs phase_started_ns = 0;
-    commit::TxState state = commit::TxState::none;  // none: collecting votes
-    bool recovered = false;                          // rebuilt from a "precommitted" log record
-    std::set<NodeId> yes;
-    std::set<NodeId> acked;                          // PreCommitAck, then Ack of doCommit
-    TimeNs last_sent_ns = 0;                         // last PreCommit (re)send
-    std::map<Account, std::int64_t> reads;
-    bool answered = false;
+  // acked holds PreCommitAcks, then the Acks of doCommit.
+  struct Txn : commit::CoordinatorTxn {
+    bool recovered = false;   // rebuilt from a "precommitted" log record
+    TimeNs last_sent_ns = 0;  // last PreCommit (re)send
   };
   // A participant's in-doubt transaction.
   struct Doubt {
@@ -138,8 +132,7 @@ class Node final : public commit::CommitProcess {
   commit::Ledger ledger_;
 
   TimeNs next_slow_ns_ = 0;  // the next tick that resends at retry_ns (ticks run every fast_ns)
-  std::uint64_t epoch_ = 0;
-  std::uint64_t sequence_ = 0;
+  commit::TxIdSource txids_;
   std::map<TxId, Txn> txns_;
   std::map<std::uint64_t, TxId> by_request_;
 

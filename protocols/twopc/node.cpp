@@ -12,7 +12,6 @@ using commit::TxState;
 
 namespace {
 constexpr std::uint64_t kTickTag = 1;
-constexpr std::uint64_t kSequenceBits = 32;  // txid = epoch << 32 | sequence: unique across restarts
 }  // namespace
 
 void Node::on_start(Context& ctx) {
@@ -79,11 +78,7 @@ void Node::on_message(Context& ctx, NodeId from, const Message& message) {
 
 void Node::start_coordinator(Context& ctx) {
   Storage& storage = ctx.storage();
-  std::uint64_t epoch = 0;
-  storage.get_value(commit::kEpochKey, epoch);
-  epoch_ = epoch + 1;
-  storage.put_value(commit::kEpochKey, epoch_);
-  storage.sync();  // a txid must never be reused, even after a crash that loses unsynced writes
+  txids_.start(storage);
   ++generation_;
   // Recovery from the log: committed transactions not known to be applied everywhere get their
   // Commit resent; anything else the log does not record as committed is (presumed) aborted.
@@ -94,7 +89,7 @@ void Node::start_coordinator(Context& ctx) {
     txn.participants = r.participants;
     txn.state = TxState::committed;
     txn.answered = true;  // the client's request died with the old incarnation
-    txn.started_ns = ctx.now();
+    txn.phase_started_ns = ctx.now();
     txns_.emplace(r.txid, std::move(txn));
   });
   ctx.annotate("role", "coordinator");
@@ -108,43 +103,16 @@ void Node::on_request(Context& ctx, const Request& request) {
     return;
   }
   ++counters_->requests;
-  if (auto it = by_request_.find(request.id); it != by_request_.end()) {
-    // A retry of a request whose transaction is still running: it is answered at the decision.
-    if (txns_.count(it->second)) {
-      txns_[it->second].request = request;
-      return;
-    }
-  }
-  std::string why;
-  auto plan = commit::plan_request(options_.bank, request, why);
-  if (!plan) {
-    ctx.reply(request, Reply::fail(why));
-    return;
-  }
-  if (txns_.size() >= options_.active_max) {
-    ctx.reply(request, Reply::fail("too many transactions in progress"));
-    return;
-  }
-  ++sequence_;
-  assert(sequence_ < (std::uint64_t{1} << kSequenceBits));
-  const TxId txid = (epoch_ << kSequenceBits) | sequence_;
-  Txn txn;
-  txn.request = request;
-  txn.plan = std::move(*plan);
-  for (const auto& [p, ops] : txn.plan.ops) txn.participants.push_back(p);
-  txn.started_ns = ctx.now();
-  auto& stored = txns_.emplace(txid, std::move(txn)).first->second;
-  by_request_[request.id] = txid;
-  for (NodeId p : stored.participants) send_prepare(ctx, txid, stored, p);
+  const std::optional<TxId> txid =
+      commit::admit(ctx, request, options_.bank, options_.active_max, txids_, txns_, by_request_);
+  if (!txid) return;
+  const Txn& txn = txns_.at(*txid);
+  for (NodeId p : txn.participants) send_prepare(ctx, *txid, txn, p);
   annotate_coordinator(ctx);
 }
 
 void Node::send_prepare(Context& ctx, TxId txid, const Txn& txn, NodeId to) {
-  commit::Prepare prepare;
-  prepare.txid = txid;
-  prepare.ops = txn.plan.ops.at(to);
-  prepare.participants = txn.participants;
-  send(ctx, to, std::move(prepare));
+  send(ctx, to, commit::prepare_for(txid, txn, to));
 }
 
 void Node::on_vote(Context& ctx, NodeId from, const commit::Vote& vote) {
@@ -192,22 +160,7 @@ void Node::decide(Context& ctx, TxId txid, bool commit, const std::string& why) 
 void Node::answer_client(Context& ctx, Txn& txn, bool commit, const std::string& why, TxId txid) {
   if (txn.answered) return;
   txn.answered = true;
-  if (!commit) {
-    ctx.reply(txn.request, Reply::fail(fmt::format("transaction {} aborted: {}", txid, why)));
-    return;
-  }
-  nlohmann::json out = {{"txid", txid}};
-  if (txn.plan.audit) {
-    std::int64_t total = 0;
-    nlohmann::json balances = nlohmann::json::object();
-    for (const auto& [a, b] : txn.reads) {
-      total += b;
-      balances[std::to_string(a)] = b;
-    }
-    out["total"] = total;
-    out["balances"] = balances;
-  }
-  ctx.reply(txn.request, Reply::ok(out));
+  ctx.reply(txn.request, commit::decision_reply(txid, commit, why, txn.plan, txn.reads));
 }
 
 void Node::coordinator_tick(Context& ctx) {
@@ -215,7 +168,7 @@ void Node::coordinator_tick(Context& ctx) {
   std::vector<TxId> expired;
   for (auto& [txid, txn] : txns_) {
     if (txn.state == TxState::none) {
-      if (now - txn.started_ns >= options_.prepare_timeout_ns) {
+      if (now - txn.phase_started_ns >= options_.prepare_timeout_ns) {
         expired.push_back(txid);
       } else {
         for (NodeId p : txn.participants) {
@@ -242,13 +195,7 @@ void Node::coordinator_decision_request(Context& ctx, NodeId from, TxId txid) {
   send(ctx, from, commit::make_decision(txid, committed));  // presumed abort
 }
 
-void Node::annotate_coordinator(Context& ctx) {
-  nlohmann::json txns = nlohmann::json::object();
-  for (const auto& [txid, txn] : txns_) {
-    txns[std::to_string(txid)] = txn.state == TxState::none ? "collecting" : commit::state_name(txn.state);
-  }
-  ctx.annotate("txns", txns);
-}
+void Node::annotate_coordinator(Context& ctx) { ctx.annotate("txns", commit::txns_annotation(txns_)); }
 
 // ---- Participant -------------------------------------------------------------------------------
 
@@ -258,42 +205,26 @@ void Node::durable(Context& ctx, TxId txid, bool sync) {
 }
 
 void Node::on_prepare(Context& ctx, NodeId from, const commit::Prepare& prepare) {
-  commit::Vote vote;
-  vote.txid = prepare.txid;
-  if (const TxRecord* r = ledger_.find(prepare.txid)) {
-    // A duplicate or resent Prepare: repeat the vote already given.
-    vote.yes = r->voted_yes && r->state != TxState::aborted;
-    if (vote.yes) vote.reads = ledger_.reads(*r);
-    if (!vote.yes) vote.why = "aborted here";
-    send(ctx, from, std::move(vote));
+  commit::PrepareOutcome outcome = commit::vote_on(ledger_, ctx.storage(), prepare);
+  if (!outcome.fresh) {
+    send(ctx, from, std::move(outcome.vote));  // a duplicate or resent Prepare: the same vote again
     return;
   }
-  const commit::VoteResult result = ledger_.prepare(ctx.storage(), prepare.txid, prepare.ops, prepare.participants);
+  const bool yes = outcome.vote.yes;
   // BUG (skip-prepare-sync): the yes vote leaves while the prepared record is only in the page
   // cache; a power loss then forgets the promise and the locks.
-  durable(ctx, prepare.txid, !(result.yes && options_.bug_skip_prepare_sync));
-  if (result.yes) doubt_since_ns_[prepare.txid] = ctx.now();
-  vote.yes = result.yes;
-  vote.reads = result.reads;
-  vote.why = result.why;
-  send(ctx, from, std::move(vote));
+  durable(ctx, prepare.txid, !(yes && options_.bug_skip_prepare_sync));
+  if (yes) doubt_since_ns_[prepare.txid] = ctx.now();
+  send(ctx, from, std::move(outcome.vote));
   annotate_participant(ctx);
 }
 
 void Node::on_decision(Context& ctx, NodeId from, const commit::Decision& decision) {
-  const TxState state = ledger_.state(decision.txid);
-  if (commit::in_doubt(state)) {
-    if (decision.commit) {
-      ledger_.commit(ctx.storage(), decision.txid);
-    } else {
-      ledger_.abort(ctx.storage(), decision.txid);
-    }
-    durable(ctx, decision.txid);
+  const commit::Applied applied = commit::apply_decision(ledger_, ctx.storage(), decision.txid, decision.commit);
+  if (applied != commit::Applied::nothing) durable(ctx, decision.txid);
+  if (applied == commit::Applied::decided) {
     doubt_since_ns_.erase(decision.txid);
     annotate_participant(ctx);
-  } else if (state == TxState::none && !decision.commit) {
-    ledger_.abort(ctx.storage(), decision.txid);  // a late Prepare must now get no
-    durable(ctx, decision.txid);
   }
   // A Commit for a transaction this node has no record of can only follow a lost prepared
   // record (the skip-prepare-sync bug): there is nothing to apply. Acknowledge anyway so the

@@ -22,8 +22,10 @@
 #include <set>
 #include <vector>
 
+#include "protocols/commit/coordinator.h"
 #include "protocols/commit/ledger.h"
 #include "protocols/commit/messages.h"
+#include "protocols/commit/participant.h"
 
 namespace dsim::twopc {
 
@@ -52,18 +54,7 @@ class Node final : public commit::CommitProcess {
   void on_request(Context& ctx, const Request& request) override;
 
  private:
-  // The coordinator's view of one transaction.
-  struct Txn {
-    Request request;
-    commit::Plan plan;
-    std::vector<NodeId> participants;
-    TimeNs started_ns = 0;
-    commit::TxState state = commit::TxState::none;  // none: collecting votes
-    std::set<NodeId> yes;
-    std::set<NodeId> acked;
-    std::map<Account, std::int64_t> reads;
-    bool answered = false;                           // the client has its reply (or never will)
-  };
+  using Txn = commit::CoordinatorTxn;
 
   template <class M>
   void send(Context& ctx, NodeId to, M message) {
@@ -96,8 +87,7 @@ class Node final : public commit::CommitProcess {
   commit::Ledger ledger_;
 
   // Coordinator state (volatile; the log is in storage).
-  std::uint64_t epoch_ = 0;
-  std::uint64_t sequence_ = 0;
+  commit::TxIdSource txids_;
   std::map<TxId, Txn> txns_;
   std::map<std::uint64_t, TxId> by_request_;   // client request id -> transaction (retries)
 

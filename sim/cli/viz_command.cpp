@@ -5,8 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -62,6 +62,35 @@ std::string html_attr(const std::string& s) {
   return out;
 }
 
+// A stylesheet link or a script tag of index.html, which `dsim viz` replaces by its file's text.
+struct AssetTag {
+  std::size_t begin = 0;  // of the tag in the page
+  std::size_t end = 0;    // one past it
+  std::string path;       // relative to the visualizer's folder
+  bool css = false;
+};
+
+// The first asset tag at or after `from`, if any. The page is ours (viz/index.html), so exact
+// tag texts suffice; a tag written otherwise is left alone and fails the browser tests.
+std::optional<AssetTag> next_asset(const std::string& page, std::size_t from) {
+  struct Form {
+    std::string_view open, close;
+    bool css;
+  };
+  constexpr Form kForms[] = {{"<link rel=\"stylesheet\" href=\"", "\">", true},
+                             {"<script src=\"", "\"></script>", false}};
+  std::optional<AssetTag> first;
+  for (const Form& form : kForms) {
+    const std::size_t open = page.find(form.open, from);
+    if (open == std::string::npos || (first && open > first->begin)) continue;
+    const std::size_t path_begin = open + form.open.size();
+    const std::size_t close = page.find(form.close, path_begin);
+    if (close == std::string::npos) continue;
+    first = AssetTag{open, close + form.close.size(), page.substr(path_begin, close - path_begin), form.css};
+  }
+  return first;
+}
+
 int run_viz(const VizOptions& options) {
   std::string error;
   const auto text = read_file(options.trace, &error);
@@ -87,15 +116,13 @@ int run_viz(const VizOptions& options) {
   }
   // Inline every stylesheet and script the page names.
   std::string html;
-  const std::regex asset(R"re(<link rel="stylesheet" href="([^"]+)">|<script src="([^"]+)"></script>)re");
   std::size_t last = 0;
   bool data_written = false;
-  for (auto it = std::sregex_iterator(page->begin(), page->end(), asset); it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    html.append(*page, last, static_cast<std::size_t>(m.position(0)) - last);
-    last = static_cast<std::size_t>(m.position(0) + m.length(0));
-    const bool is_css = m[1].matched;
-    const std::string rel = is_css ? m[1].str() : m[2].str();
+  for (auto tag = next_asset(*page, 0); tag; tag = next_asset(*page, last)) {
+    html.append(*page, last, tag->begin - last);
+    last = tag->end;
+    const bool is_css = tag->css;
+    const std::string& rel = tag->path;
     const auto content = read_file((*dir / rel).string(), &error);
     if (!content) {
       std::cerr << fmt::format("error: the visualizer's file {} is missing: {}\n", (*dir / rel).string(), error);

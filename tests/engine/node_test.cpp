@@ -104,6 +104,31 @@ TEST(Storage, ScanPrefixMergesPendingWrites) {
   EXPECT_TRUE(seen.empty());
 }
 
+TEST(Storage, CopiesKeepTheirOwnPendingWrites) {
+  Storage s;
+  s.put("a", "1");
+  s.sync();
+  s.put("b", "2");
+  s.erase("a");
+  Storage copy = s;
+  copy.sync();
+  EXPECT_EQ(copy.durable(), (std::map<std::string, std::string>{{"b", "2"}}));
+  EXPECT_EQ(s.unsynced_count(), 2u);  // the original is untouched
+  s.lose_unsynced();
+  EXPECT_EQ(s.durable(), (std::map<std::string, std::string>{{"a", "1"}}));
+  copy = s;
+  EXPECT_EQ(copy.get("a"), "1");
+  EXPECT_EQ(copy.unsynced_count(), 0u);
+}
+
+TEST(Storage, WritesBeforeTheLastKeyLandInOrder) {
+  Storage s;
+  for (const char* k : {"log/3", "log/5", "log/1", "log/4", "hard", "log/2"}) s.put(k, k);
+  std::vector<std::string> seen;
+  s.scan_prefix("log/", [&](const std::string& k, const std::string&) { seen.push_back(k); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"log/1", "log/2", "log/3", "log/4", "log/5"}));
+}
+
 // Durable state equals replaying exactly the synced prefix of writes.
 RC_GTEST_PROP(Storage, CrashKeepsExactlyTheSyncedWrites, (std::vector<std::tuple<std::uint8_t, std::uint8_t, bool>> ops)) {
   Storage s;

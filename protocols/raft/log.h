@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocols/raft/messages.h"
@@ -75,6 +76,16 @@ class RaftLog {
   std::uint64_t rewrites_ = 0;
 };
 
-std::string log_key(std::uint64_t index);
+// The storage key of the entry at `index`: "log/" and 20 zero-padded digits, so that keys sort
+// by index. Built in place: a key per append would otherwise be a formatted heap string.
+class LogKey {
+ public:
+  explicit LogKey(std::uint64_t index);
+  std::string_view view() const { return {bytes_, sizeof bytes_}; }
+  operator std::string_view() const { return view(); }
+
+ private:
+  char bytes_[24];  // "log/" + 20 digits: every uint64 fits
+};
 
 }  // namespace dsim::raft

@@ -102,6 +102,38 @@ RC_GTEST_PROP(EventQueue, TimeNeverGoesBackwards, (std::vector<std::pair<bool, s
   }
 }
 
+// A simulation's mix: every step schedules a fixed-delay timeout (the queue's FIFO lane takes
+// those) and a few short random delays. Long enough for the lane to compact many times; the
+// order must still be exactly (time, scheduling order).
+TEST(EventQueue, FixedDelayTimeoutsAmongShortDelaysKeepTheOrder) {
+  EventQueue q;
+  std::multimap<std::pair<TimeNs, std::uint64_t>, std::uint64_t> model;
+  std::uint64_t seq = 0;
+  Rng rng(7);
+  auto push = [&](TimeNs at_ns) {
+    q.push(at_ns, 0, 0, seq);
+    model.emplace(std::make_pair(at_ns, seq), seq);
+    ++seq;
+  };
+  for (int step = 0; step < 50'000; ++step) {
+    push(q.now_ns() + 5'000);
+    for (std::uint64_t n = rng.below(3); n > 0; --n) push(q.now_ns() + static_cast<TimeNs>(rng.below(100)));
+    for (std::uint64_t n = 1 + rng.below(3); n > 0 && !q.empty(); --n) {
+      ASSERT_EQ(q.size(), model.size());
+      ASSERT_EQ(q.top().arg, model.begin()->second);
+      const Event e = q.pop();
+      ASSERT_EQ(e.arg, model.begin()->second);
+      ASSERT_EQ(e.at_ns, model.begin()->first.first);
+      model.erase(model.begin());
+    }
+  }
+  while (!q.empty()) {
+    ASSERT_EQ(q.pop().arg, model.begin()->second);
+    model.erase(model.begin());
+  }
+  EXPECT_TRUE(model.empty());
+}
+
 struct Inner {
   std::string name;
   std::optional<std::int64_t> weight;

@@ -1,6 +1,7 @@
 // The Raft log: entries 1..last_index() in memory, one storage key per entry on disk. Each entry
-// also keeps a digest of itself and a rolling hash of the whole prefix ending at it, so the
-// observer can check log matching by comparing one number per (index, term).
+// also has a digest of itself and a rolling hash of the whole prefix ending at it, so the
+// observer can check log matching by comparing one number per (index, term). They are computed
+// when first asked for: a run without the observer never pays for them.
 //
 // The log only stages writes in storage; the node calls sync() before it sends anything that
 // depends on them (a vote, an acknowledgement), batching one sync per handler.
@@ -36,12 +37,15 @@ class RaftLog {
   }
   std::uint64_t digest_at(std::uint64_t index) const {
     assert(index >= 1 && index <= entries_.size());
+    hash_through(index);
     return digests_[index - 1];
   }
   // A hash of entries 1..index; 0 for index 0.
   std::uint64_t prefix_at(std::uint64_t index) const {
     assert(index <= entries_.size());
-    return index == 0 ? 0 : prefixes_[index - 1];
+    if (index == 0) return 0;
+    hash_through(index);
+    return prefixes_[index - 1];
   }
 
   // Raft §5.4.1: a candidate's log is at least as up to date as ours.
@@ -68,11 +72,15 @@ class RaftLog {
   std::uint64_t rewrites() const { return rewrites_; }
 
  private:
-  void index_entry(std::size_t position);  // (re)computes digest and prefix hash at a position
+  // Extends the digests and prefix hashes to cover entries 1..index.
+  void hash_through(std::uint64_t index) const;
+  // Forgets the hashes from `index` on (its entry changed or went away).
+  void unhash_from(std::uint64_t index);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint64_t> digests_;
-  std::vector<std::uint64_t> prefixes_;
+  // The hashes of entries 1..digests_.size(), a prefix of the log; both vectors are the same size.
+  mutable std::vector<std::uint64_t> digests_;
+  mutable std::vector<std::uint64_t> prefixes_;
   std::uint64_t rewrites_ = 0;
 };
 

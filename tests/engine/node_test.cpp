@@ -1,4 +1,6 @@
 // Node-level mechanisms: local clocks and durable storage.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -55,6 +57,18 @@ RC_GTEST_PROP(LocalClock, MovesOnlyAsDriftAndStepsSay,
     base_local = c.local_at(now);
     base_true = now;
   }
+}
+
+// Without drift (the common case, with a fast path) local time is true time plus the offset,
+// and true_at is its exact inverse, clamped at the run's end of time.
+RC_GTEST_PROP(LocalClock, WithoutDriftIsAnOffset, (std::int32_t offset_us, std::uint32_t at_us, std::int64_t local_ns)) {
+  const TimeNs offset_ns = static_cast<TimeNs>(offset_us) * kNsPerUs;
+  const TimeNs at_ns = static_cast<TimeNs>(at_us) * kNsPerUs;
+  const LocalClock c(offset_ns, 0);
+  RC_ASSERT(c.local_at(at_ns) == offset_ns + at_ns);
+  RC_ASSERT(c.true_at(offset_ns + at_ns) == at_ns);
+  const __int128 expected = std::max<__int128>(0, static_cast<__int128>(local_ns) - offset_ns);
+  RC_ASSERT(c.true_at(local_ns) == (expected > kTimeNever ? kTimeNever : static_cast<TimeNs>(expected)));
 }
 
 TEST(Storage, ReadsSeeUnsyncedWrites) {

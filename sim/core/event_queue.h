@@ -36,7 +36,10 @@ class EventQueue {
   void push(TimeNs at_ns, std::uint32_t kind, std::uint32_t target, std::uint64_t arg) {
     assert(at_ns >= now_ns_);
     const Event e{at_ns, next_seq_++, kind, target, arg};
-    if (lane_head_ == lane_.size() || lane_.back().at_ns <= at_ns) {
+    // An empty lane starts only beside a non-empty heap: a lone event (a chain of events each
+    // scheduling the next) is cheapest in the heap.
+    const bool lane_empty = lane_head_ == lane_.size();
+    if (lane_empty ? !heap_.empty() : lane_.back().at_ns <= at_ns) {
       if (lane_head_ >= kLaneCompactMin && lane_head_ * 2 >= lane_.size()) {
         lane_.erase(lane_.begin(), lane_.begin() + static_cast<std::ptrdiff_t>(lane_head_));
         lane_head_ = 0;

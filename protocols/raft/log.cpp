@@ -1,8 +1,7 @@
 #include "protocols/raft/log.h"
 
 #include <algorithm>
-
-#include <fmt/format.h>
+#include <cstring>
 
 #include "sim/core/hash.h"
 
@@ -14,7 +13,14 @@ constexpr const char* kLogPrefix = "log/";
 constexpr const char* kLogEnd = "log/~";
 }  // namespace
 
-std::string log_key(std::uint64_t index) { return fmt::format("log/{:020}", index); }
+LogKey::LogKey(std::uint64_t index) {
+  std::memcpy(bytes_, kLogPrefix, 4);
+  for (std::size_t i = sizeof bytes_; i > 4; --i) {
+    bytes_[i - 1] = static_cast<char>('0' + index % 10);
+    index /= 10;
+  }
+  assert(index == 0 && "20 digits hold every uint64");
+}
 
 void RaftLog::load(Storage& storage) {
   entries_.clear();
@@ -31,20 +37,28 @@ void RaftLog::load(Storage& storage) {
       return;
     }
     entries_.push_back(std::move(e));
-    index_entry(entries_.size() - 1);
   });
   // Drop whatever lies beyond a gap, so that storage and memory agree.
-  if (gap) storage.erase_range(log_key(entries_.size() + 1), kLogEnd);
+  if (gap) storage.erase_range(LogKey(entries_.size() + 1), kLogEnd);
 }
 
-void RaftLog::index_entry(std::size_t position) {
-  assert(position < entries_.size());
-  digests_.resize(entries_.size());
-  prefixes_.resize(entries_.size());
-  const Entry& e = entries_[position];
-  digests_[position] = fields::digest(e);
-  const std::uint64_t before = position == 0 ? 0 : prefixes_[position - 1];
-  prefixes_[position] = hash_combine(hash_combine(before, e.term), digests_[position]);
+void RaftLog::hash_through(std::uint64_t index) const {
+  assert(index <= entries_.size());
+  assert(digests_.size() == prefixes_.size());
+  while (digests_.size() < index) {
+    const Entry& e = entries_[digests_.size()];
+    const std::uint64_t digest = fields::digest(e);
+    const std::uint64_t before = prefixes_.empty() ? 0 : prefixes_.back();
+    digests_.push_back(digest);
+    prefixes_.push_back(hash_combine(hash_combine(before, e.term), digest));
+  }
+}
+
+void RaftLog::unhash_from(std::uint64_t index) {
+  assert(index >= 1);
+  if (digests_.size() < index) return;
+  digests_.resize(index - 1);
+  prefixes_.resize(index - 1);
 }
 
 std::uint64_t RaftLog::find_conflict_by_term(std::uint64_t index, std::uint64_t term) const {
@@ -65,27 +79,24 @@ std::vector<Entry> RaftLog::slice(std::uint64_t from, std::uint32_t max) const {
 
 void RaftLog::append(Storage& storage, Entry entry) {
   assert(entry.index == last_index() + 1 && "appends are contiguous");
-  storage.put_value(log_key(entry.index), entry);
+  storage.put_value(LogKey(entry.index), entry);
   entries_.push_back(std::move(entry));
-  index_entry(entries_.size() - 1);
 }
 
 void RaftLog::truncate_from(Storage& storage, std::uint64_t index) {
   assert(index >= 1);
   if (index > last_index()) return;
-  storage.erase_range(log_key(index), kLogEnd);
+  storage.erase_range(LogKey(index), kLogEnd);
   entries_.resize(index - 1);
-  digests_.resize(index - 1);
-  prefixes_.resize(index - 1);
+  unhash_from(index);
   ++rewrites_;
 }
 
 void RaftLog::overwrite(Storage& storage, Entry entry) {
   assert(entry.index >= 1 && entry.index <= last_index());
-  storage.put_value(log_key(entry.index), entry);
-  const std::size_t position = entry.index - 1;
-  entries_[position] = std::move(entry);
-  for (std::size_t p = position; p < entries_.size(); ++p) index_entry(p);
+  storage.put_value(LogKey(entry.index), entry);
+  unhash_from(entry.index);
+  entries_[entry.index - 1] = std::move(entry);
   ++rewrites_;
 }
 

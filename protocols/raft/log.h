@@ -1,6 +1,7 @@
 // The Raft log: entries 1..last_index() in memory, one storage key per entry on disk. Each entry
-// also keeps a digest of itself and a rolling hash of the whole prefix ending at it, so the
-// observer can check log matching by comparing one number per (index, term).
+// also has a digest of itself and a rolling hash of the whole prefix ending at it, so the
+// observer can check log matching by comparing one number per (index, term). They are computed
+// when first asked for: a run without the observer never pays for them.
 //
 // The log only stages writes in storage; the node calls sync() before it sends anything that
 // depends on them (a vote, an acknowledgement), batching one sync per handler.
@@ -9,6 +10,7 @@
 #include <cassert>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocols/raft/messages.h"
@@ -35,12 +37,15 @@ class RaftLog {
   }
   std::uint64_t digest_at(std::uint64_t index) const {
     assert(index >= 1 && index <= entries_.size());
+    hash_through(index);
     return digests_[index - 1];
   }
   // A hash of entries 1..index; 0 for index 0.
   std::uint64_t prefix_at(std::uint64_t index) const {
     assert(index <= entries_.size());
-    return index == 0 ? 0 : prefixes_[index - 1];
+    if (index == 0) return 0;
+    hash_through(index);
+    return prefixes_[index - 1];
   }
 
   // Raft §5.4.1: a candidate's log is at least as up to date as ours.
@@ -67,14 +72,28 @@ class RaftLog {
   std::uint64_t rewrites() const { return rewrites_; }
 
  private:
-  void index_entry(std::size_t position);  // (re)computes digest and prefix hash at a position
+  // Extends the digests and prefix hashes to cover entries 1..index.
+  void hash_through(std::uint64_t index) const;
+  // Forgets the hashes from `index` on (its entry changed or went away).
+  void unhash_from(std::uint64_t index);
 
   std::vector<Entry> entries_;
-  std::vector<std::uint64_t> digests_;
-  std::vector<std::uint64_t> prefixes_;
+  // The hashes of entries 1..digests_.size(), a prefix of the log; both vectors are the same size.
+  mutable std::vector<std::uint64_t> digests_;
+  mutable std::vector<std::uint64_t> prefixes_;
   std::uint64_t rewrites_ = 0;
 };
 
-std::string log_key(std::uint64_t index);
+// The storage key of the entry at `index`: "log/" and 20 zero-padded digits, so that keys sort
+// by index. Built in place: a key per append would otherwise be a formatted heap string.
+class LogKey {
+ public:
+  explicit LogKey(std::uint64_t index);
+  std::string_view view() const { return {bytes_, sizeof bytes_}; }
+  operator std::string_view() const { return view(); }
+
+ private:
+  char bytes_[24];  // "log/" + 20 digits: every uint64 fits
+};
 
 }  // namespace dsim::raft

@@ -99,6 +99,8 @@ class Node final : public Process {
   bool maybe_commit(Context& ctx);
   bool committed_in_current_term() const { return log_.term_at(commit_) == term_; }
   std::uint64_t quorum() const { return cluster_size_ / 2 + 1; }
+  // The quorum-th largest of one value per node: what a majority has reached. Reorders `values`.
+  std::uint64_t quorum_largest(std::vector<std::uint64_t>& values) const;
   void serve_reads(Context& ctx);
   void drop_leader_state(Context& ctx);
 
@@ -148,6 +150,8 @@ class Node final : public Process {
     std::uint64_t read_index = 0;  // set once confirmed: serve when applied reaches it
   };
   std::deque<PendingRead> reads_;
+
+  std::vector<std::uint64_t> scratch_;  // quorum_largest's input, kept to avoid an allocation per call
 
   // Client requests waiting for the entry proposed for them at an index to be applied.
   std::map<std::uint64_t, std::vector<Request>> waiting_;

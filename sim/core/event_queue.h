@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -23,31 +24,58 @@ struct Event {
 
 // A 4-ary heap: shallower than a binary heap and its children share a cache line, which is
 // what makes it beat std::priority_queue on the timer-heavy workloads of a simulation.
+//
+// Beside the heap, a FIFO lane takes every event due no earlier than the lane's last one, so the
+// lane is sorted by construction. Timeouts scheduled at a fixed delay (a client's per-attempt
+// timeout, mostly never acted on) arrive in that order and would otherwise pile up in the heap,
+// deepening every sift; in the lane they cost O(1). pop() takes the earlier of the two fronts,
+// so the order is still exactly (time, sequence number).
 class EventQueue {
  public:
   // Refuses (asserts) to schedule into the past: engine time never goes backwards.
   void push(TimeNs at_ns, std::uint32_t kind, std::uint32_t target, std::uint64_t arg) {
     assert(at_ns >= now_ns_);
-    heap_.push_back(Event{at_ns, next_seq_++, kind, target, arg});
+    const Event e{at_ns, next_seq_++, kind, target, arg};
+    // An empty lane starts only beside a non-empty heap: a lone event (a chain of events each
+    // scheduling the next) is cheapest in the heap.
+    const bool lane_empty = lane_head_ == lane_.size();
+    if (lane_empty ? !heap_.empty() : lane_.back().at_ns <= at_ns) {
+      if (lane_head_ >= kLaneCompactMin && lane_head_ * 2 >= lane_.size()) {
+        lane_.erase(lane_.begin(), lane_.begin() + static_cast<std::ptrdiff_t>(lane_head_));
+        lane_head_ = 0;
+      }
+      lane_.push_back(e);  // its seq is the largest yet, so the lane stays sorted
+      return;
+    }
+    heap_.push_back(e);
     sift_up(heap_.size() - 1);
   }
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty() && lane_head_ == lane_.size(); }
+  std::size_t size() const { return heap_.size() + (lane_.size() - lane_head_); }
   const Event& top() const {
-    assert(!heap_.empty());
-    return heap_.front();
+    assert(!empty());
+    return from_lane() ? lane_[lane_head_] : heap_.front();
   }
   TimeNs now_ns() const { return now_ns_; }
   std::uint64_t scheduled_count() const { return next_seq_; }
 
   // Removes the earliest event and advances the clock to its time.
   Event pop() {
-    assert(!heap_.empty());
-    Event e = heap_.front();
-    Event last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0, last);
+    assert(!empty());
+    Event e;
+    if (from_lane()) {
+      e = lane_[lane_head_++];
+      if (lane_head_ == lane_.size()) {
+        lane_.clear();  // keeps the capacity: the lane refills without allocating
+        lane_head_ = 0;
+      }
+    } else {
+      e = heap_.front();
+      const Event last = heap_.back();
+      heap_.pop_back();
+      if (!heap_.empty()) sift_down(0, last);
+    }
     assert(e.at_ns >= now_ns_);
     now_ns_ = e.at_ns;
     return e;
@@ -56,14 +84,26 @@ class EventQueue {
   // Moves the clock forward to `at_ns` without an event (the run's end time).
   void advance_to(TimeNs at_ns) {
     assert(at_ns >= now_ns_);
-    assert(heap_.empty() || heap_.front().at_ns >= at_ns);
+    assert(empty() || top().at_ns >= at_ns);
     now_ns_ = at_ns;
   }
 
-  void reserve(std::size_t n) { heap_.reserve(n); }
+  void reserve(std::size_t n) {
+    heap_.reserve(n);
+    lane_.reserve(n);
+  }
 
  private:
+  // Whether the earliest event is the lane's front rather than the heap's.
+  bool from_lane() const {
+    if (lane_head_ == lane_.size()) return false;
+    return heap_.empty() || before(lane_[lane_head_], heap_.front());
+  }
+
   static constexpr std::size_t kArity = 4;
+  // Popped lane events are dropped in batches of at least this many (and at least half the
+  // lane), so compaction costs O(1) per event.
+  static constexpr std::size_t kLaneCompactMin = 1024;
 
   static bool before(const Event& a, const Event& b) {
     return a.at_ns < b.at_ns || (a.at_ns == b.at_ns && a.seq < b.seq);
@@ -99,6 +139,10 @@ class EventQueue {
   }
 
   std::vector<Event> heap_;
+  // The lane's events are lane_[lane_head_..]; the popped ones before the head are dropped when
+  // the lane empties or, on push, when they are most of it.
+  std::vector<Event> lane_;
+  std::size_t lane_head_ = 0;
   std::uint64_t next_seq_ = 0;
   TimeNs now_ns_ = 0;
 };

@@ -9,7 +9,9 @@
 // std::map, std::set, nlohmann::json and any struct that itself has DSIM_FIELDS.
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -89,6 +91,49 @@ nlohmann::json to_json(const T& value) {
   } else {
     return nlohmann::json(value);
   }
+}
+
+// ---- JSON text ---------------------------------------------------------------------------------
+
+// Appends exactly what `j.dump()` would write. dump() allocates an output adapter and reads the
+// locale on every call; scalars and plain ASCII strings — what storage encodes and clients hash
+// on every operation — are written here directly, anything else goes through dump().
+inline void append_json_text(std::string& out, const nlohmann::json& j) {
+  using T = nlohmann::json::value_t;
+  char digits[24];
+  switch (j.type()) {
+    case T::null: out.append("null"); return;
+    case T::boolean: out.append(j.get<bool>() ? "true" : "false"); return;
+    case T::number_integer: {
+      const auto r = std::to_chars(digits, digits + sizeof digits, j.get<std::int64_t>());
+      out.append(digits, r.ptr);
+      return;
+    }
+    case T::number_unsigned: {
+      const auto r = std::to_chars(digits, digits + sizeof digits, j.get<std::uint64_t>());
+      out.append(digits, r.ptr);
+      return;
+    }
+    case T::string: {
+      const std::string& s = j.get_ref<const std::string&>();
+      // Printable ASCII without '"' or '\\' is written verbatim; the rest needs escaping.
+      const bool plain =
+          std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+      if (!plain) break;
+      out.push_back('"');
+      out.append(s);
+      out.push_back('"');
+      return;
+    }
+    default: break;
+  }
+  out.append(j.dump());
+}
+
+inline std::string json_text(const nlohmann::json& j) {
+  std::string out;
+  append_json_text(out, j);
+  return out;
 }
 
 // ---- Digest ----------------------------------------------------------------------------------
@@ -219,7 +264,7 @@ void encode_into(Writer& w, const T& value) {
   } else if constexpr (std::is_same_v<T, double>) {
     w.varint(std::bit_cast<std::uint64_t>(value));
   } else if constexpr (std::is_same_v<T, nlohmann::json>) {
-    w.bytes(value.dump());
+    w.bytes(json_text(value));
   } else if constexpr (std::is_enum_v<T>) {
     w.varint(static_cast<std::uint64_t>(value));
   } else if constexpr (std::is_signed_v<T>) {

@@ -45,7 +45,9 @@ Routing Network::route(NodeId from, NodeId to, TimeNs now_ns) {
     r.fate = Routing::Fate::blocked;
     return r;
   }
-  const LinkConditions c = overrides_.empty() ? links_[index(from, to)] : effective(from, to);
+  // The link's own conditions by reference; a copy only when an override window changes them.
+  LinkConditions overridden;
+  const LinkConditions& c = overrides_.empty() ? links_[index(from, to)] : (overridden = effective(from, to));
   if (rng_.chance(c.loss)) {
     r.fate = Routing::Fate::lost;
     return r;

@@ -1,67 +1,109 @@
 #include "sim/node/storage.h"
 
+#include <cassert>
+
 #include "sim/core/hash.h"
 
 namespace dsim {
 
-std::optional<std::string> Storage::get(const std::string& key) const {
-  if (auto it = pending_.find(key); it != pending_.end()) return it->second;
-  if (auto it = durable_.find(key); it != durable_.end()) return it->second;
-  return std::nullopt;
+Storage::Storage(const Storage& other) : slots_(other.slots_), sync_count_(other.sync_count_) {
+  for (auto it = slots_.begin(); it != slots_.end(); ++it) {
+    if (it->second.dirty) dirty_.push_back(it);
+  }
 }
 
-void Storage::put(const std::string& key, std::string value) { pending_[key] = std::move(value); }
+Storage& Storage::operator=(const Storage& other) {
+  if (this != &other) *this = Storage(other);
+  return *this;
+}
 
-void Storage::erase(const std::string& key) { pending_[key] = std::nullopt; }
+const std::string* Storage::find(std::string_view key) const {
+  auto it = slots_.find(key);
+  return it == slots_.end() ? nullptr : it->second.visible();
+}
 
-void Storage::erase_range(const std::string& from, const std::string& to) {
-  for (auto it = durable_.lower_bound(from); it != durable_.end() && it->first < to; ++it) {
-    pending_[it->first] = std::nullopt;
+std::optional<std::string> Storage::get(std::string_view key) const {
+  const std::string* value = find(key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+Storage::Slot& Storage::slot(std::string_view key) {
+  // Logs append keys in increasing order: one comparison with the last key instead of a walk
+  // down the tree.
+  auto it = !slots_.empty() && std::prev(slots_.end())->first < key ? slots_.end() : slots_.lower_bound(key);
+  if (it == slots_.end() || it->first != key) it = slots_.emplace_hint(it, std::string(key), Slot{});
+  if (!it->second.dirty) {
+    it->second.dirty = true;
+    dirty_.push_back(it);
   }
-  for (auto it = pending_.lower_bound(from); it != pending_.end() && it->first < to; ++it) {
-    it->second = std::nullopt;
+  return it->second;
+}
+
+void Storage::put(std::string_view key, std::string value) { slot(key).pending = std::move(value); }
+
+void Storage::erase(std::string_view key) { slot(key).pending.reset(); }
+
+void Storage::erase_range(std::string_view from, std::string_view to) {
+  // Every slot is durable or dirty, so every key in the range gets a pending erase.
+  for (auto it = slots_.lower_bound(from); it != slots_.end() && it->first < to; ++it) {
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      dirty_.push_back(it);
+    }
+    it->second.pending.reset();
   }
+}
+
+void Storage::drop_if_empty(Slots::iterator it) {
+  assert(!it->second.dirty);
+  if (!it->second.durable) slots_.erase(it);
 }
 
 void Storage::sync() {
-  for (auto& [key, value] : pending_) {
-    if (value) {
-      durable_[key] = std::move(*value);
-    } else {
-      durable_.erase(key);
-    }
+  for (auto it : dirty_) {
+    Slot& s = it->second;
+    assert(s.dirty);
+    s.durable = std::move(s.pending);
+    s.pending.reset();
+    s.dirty = false;
+    drop_if_empty(it);
   }
-  pending_.clear();
+  dirty_.clear();
   ++sync_count_;
 }
 
-void Storage::wipe() {
-  durable_.clear();
-  pending_.clear();
+void Storage::lose_unsynced() {
+  for (auto it : dirty_) {
+    Slot& s = it->second;
+    assert(s.dirty);
+    s.pending.reset();
+    s.dirty = false;
+    drop_if_empty(it);
+  }
+  dirty_.clear();
 }
 
-std::map<std::string, std::string> Storage::merged_from(const std::string& prefix) const {
+void Storage::wipe() {
+  dirty_.clear();
+  slots_.clear();
+}
+
+std::map<std::string, std::string> Storage::durable() const {
   std::map<std::string, std::string> out;
-  for (auto it = durable_.lower_bound(prefix); it != durable_.end(); ++it) {
-    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-    out.emplace(it->first, it->second);
-  }
-  for (auto it = pending_.lower_bound(prefix); it != pending_.end(); ++it) {
-    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-    if (it->second) {
-      out[it->first] = *it->second;
-    } else {
-      out.erase(it->first);
-    }
+  for (const auto& [key, s] : slots_) {
+    if (s.durable) out.emplace_hint(out.end(), key, *s.durable);
   }
   return out;
 }
 
+// The durable layer in key order, then the pending one: the same value the two-map layout gave.
 std::uint64_t Storage::digest() const {
   std::uint64_t h = 0;
-  for (const auto& [key, value] : durable_) h = hash_combine(hash_combine(h, hash_bytes(key)), hash_bytes(value));
-  for (const auto& [key, value] : pending_) {
-    h = hash_combine(hash_combine(h, hash_bytes(key)), value ? hash_bytes(*value) : 1);
+  for (const auto& [key, s] : slots_) {
+    if (s.durable) h = hash_combine(hash_combine(h, hash_bytes(key)), hash_bytes(*s.durable));
+  }
+  for (const auto& [key, s] : slots_) {
+    if (s.dirty) h = hash_combine(hash_combine(h, hash_bytes(key)), s.pending ? hash_bytes(*s.pending) : 1);
   }
   return h;
 }

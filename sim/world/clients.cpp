@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "sim/core/fields.h"
 #include "sim/core/hash.h"
 #include "sim/net/latency.h"
 #include "sim/world/world.h"
@@ -52,7 +53,7 @@ void World::client_next(std::uint32_t client) {
   c.node = first_target(client);
   ++c.issued;
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
-  record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(t.value.dump())), [&] {
+  record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(fields::json_text(t.value))), [&] {
     const auto& o = history_.ops[op];
     return nlohmann::json{{"op", op}, {"f", o.f}, {"key", o.key ? nlohmann::json(*o.key) : nlohmann::json(nullptr)},
                           {"value", o.value}};
@@ -159,7 +160,7 @@ void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::
   if (type != check::OpType::info) o.complete_ns = queue_.now_ns();
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
   const char* type_name = type == check::OpType::ok ? "ok" : type == check::OpType::fail ? "fail" : "info";
-  record(TraceKind::complete, actor, hash_combine(hash_bytes(type_name), hash_bytes(o.output.dump())), [&] {
+  record(TraceKind::complete, actor, hash_combine(hash_bytes(type_name), hash_bytes(fields::json_text(o.output))), [&] {
     return nlohmann::json{{"op", *c.op}, {"type", type_name}, {"value", o.output}};
   });
   c.op.reset();

@@ -1,5 +1,6 @@
 // The deterministic core: random streams, the event queue, field encoding.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <queue>
 #include <set>
@@ -101,6 +102,38 @@ RC_GTEST_PROP(EventQueue, TimeNeverGoesBackwards, (std::vector<std::pair<bool, s
   }
 }
 
+// A simulation's mix: every step schedules a fixed-delay timeout (the queue's FIFO lane takes
+// those) and a few short random delays. Long enough for the lane to compact many times; the
+// order must still be exactly (time, scheduling order).
+TEST(EventQueue, FixedDelayTimeoutsAmongShortDelaysKeepTheOrder) {
+  EventQueue q;
+  std::multimap<std::pair<TimeNs, std::uint64_t>, std::uint64_t> model;
+  std::uint64_t seq = 0;
+  Rng rng(7);
+  auto push = [&](TimeNs at_ns) {
+    q.push(at_ns, 0, 0, seq);
+    model.emplace(std::make_pair(at_ns, seq), seq);
+    ++seq;
+  };
+  for (int step = 0; step < 50'000; ++step) {
+    push(q.now_ns() + 5'000);
+    for (std::uint64_t n = rng.below(3); n > 0; --n) push(q.now_ns() + static_cast<TimeNs>(rng.below(100)));
+    for (std::uint64_t n = 1 + rng.below(3); n > 0 && !q.empty(); --n) {
+      ASSERT_EQ(q.size(), model.size());
+      ASSERT_EQ(q.top().arg, model.begin()->second);
+      const Event e = q.pop();
+      ASSERT_EQ(e.arg, model.begin()->second);
+      ASSERT_EQ(e.at_ns, model.begin()->first.first);
+      model.erase(model.begin());
+    }
+  }
+  while (!q.empty()) {
+    ASSERT_EQ(q.pop().arg, model.begin()->second);
+    model.erase(model.begin());
+  }
+  EXPECT_TRUE(model.empty());
+}
+
 struct Inner {
   std::string name;
   std::optional<std::int64_t> weight;
@@ -152,6 +185,35 @@ TEST(Fields, JsonNamesEveryField) {
   EXPECT_EQ(j["delta"], -3);
   EXPECT_EQ(j["items"][0]["name"], "abc");
   EXPECT_TRUE(j["items"][0]["weight"].is_null());
+}
+
+// json_text writes scalars itself; it must agree with dump() byte for byte, since storage
+// encodings and fingerprints were made with dump().
+void expect_json_text_matches_dump(const nlohmann::json& j) {
+  std::string dumped;
+  try {
+    dumped = j.dump();
+  } catch (const nlohmann::json::exception&) {
+    RC_ASSERT_THROWS_AS(fields::json_text(j), nlohmann::json::exception);  // invalid UTF-8
+    return;
+  }
+  RC_ASSERT(fields::json_text(j) == dumped);
+}
+
+RC_GTEST_PROP(Fields, JsonTextMatchesDump,
+              (std::int64_t i, std::uint64_t u, bool b, double d, std::string s, std::vector<std::int32_t> items)) {
+  for (const nlohmann::json& j : {nlohmann::json(i), nlohmann::json(u), nlohmann::json(b), nlohmann::json(d),
+                                  nlohmann::json(s), nlohmann::json(items), nlohmann::json(nullptr),
+                                  nlohmann::json{{"k", s}}}) {
+    expect_json_text_matches_dump(j);
+  }
+}
+
+TEST(Fields, JsonTextEscapesLikeDump) {
+  for (const char* s : {"", "plain", "q\"uote", "back\\slash", "tab\t", "\x01", "\x7f", "caf\xc3\xa9"}) {
+    EXPECT_EQ(fields::json_text(nlohmann::json(s)), nlohmann::json(s).dump()) << s;
+  }
+  EXPECT_EQ(fields::json_text(nlohmann::json(std::numeric_limits<std::int64_t>::min())), "-9223372036854775808");
 }
 
 }  // namespace

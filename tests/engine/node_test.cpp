@@ -1,4 +1,6 @@
 // Node-level mechanisms: local clocks and durable storage.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -57,6 +59,18 @@ RC_GTEST_PROP(LocalClock, MovesOnlyAsDriftAndStepsSay,
   }
 }
 
+// Without drift (the common case, with a fast path) local time is true time plus the offset,
+// and true_at is its exact inverse, clamped at the run's end of time.
+RC_GTEST_PROP(LocalClock, WithoutDriftIsAnOffset, (std::int32_t offset_us, std::uint32_t at_us, std::int64_t local_ns)) {
+  const TimeNs offset_ns = static_cast<TimeNs>(offset_us) * kNsPerUs;
+  const TimeNs at_ns = static_cast<TimeNs>(at_us) * kNsPerUs;
+  const LocalClock c(offset_ns, 0);
+  RC_ASSERT(c.local_at(at_ns) == offset_ns + at_ns);
+  RC_ASSERT(c.true_at(offset_ns + at_ns) == at_ns);
+  const __int128 expected = std::max<__int128>(0, static_cast<__int128>(local_ns) - offset_ns);
+  RC_ASSERT(c.true_at(local_ns) == (expected > kTimeNever ? kTimeNever : static_cast<TimeNs>(expected)));
+}
+
 TEST(Storage, ReadsSeeUnsyncedWrites) {
   Storage s;
   s.put("a", "1");
@@ -102,6 +116,31 @@ TEST(Storage, ScanPrefixMergesPendingWrites) {
   seen.clear();
   s.scan_prefix("log/", [&](const std::string& k, const std::string& v) { seen.push_back(k + "=" + v); });
   EXPECT_TRUE(seen.empty());
+}
+
+TEST(Storage, CopiesKeepTheirOwnPendingWrites) {
+  Storage s;
+  s.put("a", "1");
+  s.sync();
+  s.put("b", "2");
+  s.erase("a");
+  Storage copy = s;
+  copy.sync();
+  EXPECT_EQ(copy.durable(), (std::map<std::string, std::string>{{"b", "2"}}));
+  EXPECT_EQ(s.unsynced_count(), 2u);  // the original is untouched
+  s.lose_unsynced();
+  EXPECT_EQ(s.durable(), (std::map<std::string, std::string>{{"a", "1"}}));
+  copy = s;
+  EXPECT_EQ(copy.get("a"), "1");
+  EXPECT_EQ(copy.unsynced_count(), 0u);
+}
+
+TEST(Storage, WritesBeforeTheLastKeyLandInOrder) {
+  Storage s;
+  for (const char* k : {"log/3", "log/5", "log/1", "log/4", "hard", "log/2"}) s.put(k, k);
+  std::vector<std::string> seen;
+  s.scan_prefix("log/", [&](const std::string& k, const std::string&) { seen.push_back(k); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"log/1", "log/2", "log/3", "log/4", "log/5"}));
 }
 
 // Durable state equals replaying exactly the synced prefix of writes.

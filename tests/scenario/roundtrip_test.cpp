@@ -211,7 +211,8 @@ std::optional<FaultAction> gen_written_partition(const std::vector<std::string>&
     default: {
       entry["action"] = "bridge";
       const auto g = gen_groups(n, 3);
-      entry["groups"] = {names_json(g[0], names), names_json(g[1], names)};
+      // json::array: a braced pair of two-name arrays would read as an object {"a": "b", ...}.
+      entry["groups"] = json::array({names_json(g[0], names), names_json(g[1], names)});
       entry["bridge"] = names[g[2][0]];
       break;
     }

@@ -51,8 +51,9 @@ class Context {
   // Answers a client request. Each request must be answered at most once per attempt.
   virtual void reply(const Request& request, Reply reply) = 0;
 
-  // State the trace and the visualizer show (role, term, commit index ...). Recorded when the
-  // value changes; costs nothing when tracing is off.
+  // State the trace and the visualizer show (role, term, commit index ...), and by which a
+  // scenario fault may choose its node when it fires ("crash the leader"). Recorded when the value
+  // changes; costs nothing when tracing is off and no fault chooses by it.
   virtual void annotate(std::string_view key, const nlohmann::json& value) = 0;
 };
 

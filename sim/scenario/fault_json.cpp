@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <map>
 #include <set>
 
@@ -20,6 +21,9 @@ using Groups = std::vector<std::vector<NodeId>>;
 
 constexpr std::int64_t kDriftPpmMax = 500'000;
 constexpr std::size_t kLabelMax = 64;
+// A selector names a few published keys; more is a mistake, not a use.
+constexpr std::size_t kSelectorKeysMax = 16;
+constexpr std::size_t kSelectorKeyMax = 64;
 
 void sort_unique(Pairs& pairs) {
   std::sort(pairs.begin(), pairs.end());
@@ -62,9 +66,14 @@ struct Action {
   bool undoable;  // accepts duration_ms
   ReadFn read;
   WriteFn write;  // the action's own form; false when `fault` cannot be written that way
+  // Accepts "node": {"annotated": ...}, a node chosen when the action fires. Not restart: a
+  // crashed node publishes nothing, so it could never be chosen. Of the partitions, isolate only:
+  // the others name groups, not one node.
+  bool selectable;
 };
 
 const Action* find_action(std::string_view name);
+std::vector<std::string_view> selectable_action_names();
 
 class FaultReader {
  public:
@@ -93,6 +102,7 @@ class FaultReader {
  private:
   std::uint32_t node_count() const { return ctx_.nodes.size(); }
   std::vector<NodeId> targets(bool required);
+  std::optional<NodeSelector> selector(const json& value, const std::string& path);
   std::vector<NodeId> list(std::string_view key, NodeNames::Forms forms);
   Groups groups(std::size_t min, std::size_t max, bool disjoint);
   void explicit_pairs(bool allow_empty);
@@ -104,6 +114,7 @@ class FaultReader {
   Diagnostics& diag_;
   std::size_t errors_;
   FaultAction f_;
+  const Action* action_ = nullptr;
 };
 
 std::optional<FaultAction> FaultReader::read() {
@@ -116,6 +127,7 @@ std::optional<FaultAction> FaultReader::read() {
   const Action* action = find_action(r_.choice("action", "", names));
   // Without a known action, which keys belong is unknown: the error about the action is enough.
   if (!action) return std::nullopt;
+  action_ = action;
 
   f_.kind = action->kind;
   f_.label = r_.string("label", std::string(action->name));
@@ -144,6 +156,17 @@ std::vector<NodeId> FaultReader::targets(bool required) {
     diag_.error(r_.path("nodes"), "expected either \"node\" or \"nodes\", found both");
     return {};
   }
+  if (node && node->is_object()) {
+    if (action_->selectable) {
+      f_.select = selector(*node, r_.path("node"));
+    } else {
+      diag_.expected(r_.path("node"),
+                     fmt::format("a node name (\"{}\" cannot choose its node by annotation; \"{}\" can)",
+                                 action_->name, fmt::join(selectable_action_names(), "\", \"")),
+                     *node);
+    }
+    return {};
+  }
   if (node) {
     auto id = ctx_.nodes.read_name(*node, r_.path("node"), diag_);
     return id ? std::vector<NodeId>{*id} : std::vector<NodeId>{};
@@ -153,6 +176,41 @@ std::vector<NodeId> FaultReader::targets(bool required) {
     diag_.error(r_.path("node"), "missing; expected \"node\": a node name, or \"nodes\": an array of node names");
   }
   return {};
+}
+
+// {"annotated": {"role": "leader"}, "pick": "random"}: the node is chosen when the action fires.
+std::optional<NodeSelector> FaultReader::selector(const json& value, const std::string& path) {
+  ObjectReader r(value, path, diag_);
+  const std::size_t errors = diag_.list().size();
+  NodeSelector out;
+  const char* what = "a non-empty object of annotation keys and the values to match, e.g. {\"role\": \"leader\"}";
+  if (const json* annotated = r.required("annotated", what)) {
+    const std::string annotated_path = r.path("annotated");
+    if (!annotated->is_object() || annotated->size() > kSelectorKeysMax) {
+      diag_.expected(annotated_path, fmt::format("{} (at most {} keys)", what, kSelectorKeysMax), *annotated);
+    } else {
+      for (const auto& [key, wanted] : annotated->items()) {
+        const std::string key_path = json_path(annotated_path, key);
+        if (key == "$schema" || key == "comment") continue;  // allowed in every object
+        if (key.empty() || key.size() > kSelectorKeyMax) {
+          diag_.error(key_path, fmt::format("expected an annotation key of 1 to {} characters", kSelectorKeyMax));
+        } else if (wanted.is_structured()) {
+          // Annotations may be structured, but matching them whole would be brittle.
+          diag_.expected(key_path, "a string, number, boolean or null to compare the annotation with", wanted);
+        } else {
+          out.annotated.emplace(key, wanted);
+        }
+      }
+      if (out.annotated.empty() && diag_.list().size() == errors) diag_.expected(annotated_path, what, *annotated);
+    }
+  }
+  const std::string pick = r.choice("pick", "lowest", {"lowest", "newest", "random"});
+  out.pick = pick == "random"   ? NodeSelector::Pick::random
+             : pick == "newest" ? NodeSelector::Pick::newest
+                                : NodeSelector::Pick::lowest;
+  r.finish();
+  if (diag_.list().size() != errors) return std::nullopt;
+  return out;
 }
 
 // A required list of nodes under `key`.
@@ -256,6 +314,7 @@ void FaultReader::one_way() {
 
 void FaultReader::isolate() {
   f_.nodes = targets(true);
+  if (f_.select) return;  // the links are known when it fires
   const auto rest = others(f_.nodes, node_count());
   if (!f_.nodes.empty() && rest.empty()) {
     diag_.error(r_.path(r_.has("node") ? "node" : "nodes"),
@@ -372,6 +431,15 @@ void write_targets(const std::vector<NodeId>& ids, const NodeNames& names, json&
   }
 }
 
+// The chosen-when-it-fires node, or the nodes named.
+void write_node_targets(const FaultAction& f, const NodeNames& names, json& out) {
+  if (f.select) {
+    out["node"] = selector_to_json(*f.select);
+  } else {
+    write_targets(f.nodes, names, out);
+  }
+}
+
 json groups_json(const Groups& groups, const NodeNames& names) {
   json out = json::array();
   for (const auto& group : groups) out.push_back(names.write_list(group, {}));
@@ -379,12 +447,12 @@ json groups_json(const Groups& groups, const NodeNames& names) {
 }
 
 bool write_nodes(const FaultAction& f, const NodeNames& names, json& out) {
-  write_targets(f.nodes, names, out);
+  write_node_targets(f, names, out);
   return true;
 }
 
 bool write_crash(const FaultAction& f, const NodeNames& names, json& out) {
-  write_targets(f.nodes, names, out);
+  write_node_targets(f, names, out);
   out["lose_unsynced"] = f.lose_unsynced;
   return true;
 }
@@ -437,36 +505,36 @@ bool write_network(const FaultAction& f, const NodeNames&, json& out) {
 }
 
 bool write_clock_step(const FaultAction& f, const NodeNames& names, json& out) {
-  write_targets(f.nodes, names, out);
+  write_node_targets(f, names, out);
   out["delta_ms"] = ms_json(f.delta_ns);
   return true;
 }
 
 bool write_clock_drift(const FaultAction& f, const NodeNames& names, json& out) {
-  write_targets(f.nodes, names, out);
+  write_node_targets(f, names, out);
   out["drift_ppm"] = f.drift_ppm;
   return true;
 }
 
 // The first action of each kind is the kind's own name, used by the explicit form.
 const std::array<Action, 17> kActions = {{
-    {"crash", Kind::crash, true, &FaultReader::crash, write_crash},
-    {"restart", Kind::restart, false, &FaultReader::nodes_only, write_nodes},
-    {"wipe", Kind::wipe, true, &FaultReader::nodes_only, write_nodes},
-    {"pause", Kind::pause, true, &FaultReader::nodes_only, write_nodes},
-    {"resume", Kind::resume, false, &FaultReader::nodes_only, write_nodes},
-    {"partition", Kind::partition, true, &FaultReader::partition, write_partition},
-    {"partition-one-way", Kind::partition, true, &FaultReader::one_way, write_one_way},
-    {"isolate", Kind::partition, true, &FaultReader::isolate, write_nodes},
-    {"partition-majority", Kind::partition, true, &FaultReader::majority, write_majority},
-    {"bridge", Kind::partition, true, &FaultReader::bridge, write_bridge},
-    {"heal", Kind::heal, false, &FaultReader::nothing, write_nothing},
-    {"clog", Kind::clog, true, &FaultReader::clog, write_links},
-    {"unclog", Kind::unclog, false, &FaultReader::unclog, write_links},
-    {"network", Kind::network, true, &FaultReader::network, write_network},
-    {"clock-step", Kind::clock_step, true, &FaultReader::clock_step, write_clock_step},
-    {"clock-drift", Kind::clock_drift, true, &FaultReader::clock_drift, write_clock_drift},
-    {"clock-resync", Kind::clock_resync, false, &FaultReader::nodes_only, write_nodes},
+    {"crash", Kind::crash, true, &FaultReader::crash, write_crash, true},
+    {"restart", Kind::restart, false, &FaultReader::nodes_only, write_nodes, false},
+    {"wipe", Kind::wipe, true, &FaultReader::nodes_only, write_nodes, true},
+    {"pause", Kind::pause, true, &FaultReader::nodes_only, write_nodes, true},
+    {"resume", Kind::resume, false, &FaultReader::nodes_only, write_nodes, true},
+    {"partition", Kind::partition, true, &FaultReader::partition, write_partition, false},
+    {"partition-one-way", Kind::partition, true, &FaultReader::one_way, write_one_way, false},
+    {"isolate", Kind::partition, true, &FaultReader::isolate, write_nodes, true},
+    {"partition-majority", Kind::partition, true, &FaultReader::majority, write_majority, false},
+    {"bridge", Kind::partition, true, &FaultReader::bridge, write_bridge, false},
+    {"heal", Kind::heal, false, &FaultReader::nothing, write_nothing, false},
+    {"clog", Kind::clog, true, &FaultReader::clog, write_links, false},
+    {"unclog", Kind::unclog, false, &FaultReader::unclog, write_links, false},
+    {"network", Kind::network, true, &FaultReader::network, write_network, false},
+    {"clock-step", Kind::clock_step, true, &FaultReader::clock_step, write_clock_step, true},
+    {"clock-drift", Kind::clock_drift, true, &FaultReader::clock_drift, write_clock_drift, true},
+    {"clock-resync", Kind::clock_resync, false, &FaultReader::nodes_only, write_nodes, true},
 }};
 
 const Action* find_action(std::string_view name) {
@@ -474,6 +542,14 @@ const Action* find_action(std::string_view name) {
     if (action.name == name) return &action;
   }
   return nullptr;
+}
+
+std::vector<std::string_view> selectable_action_names() {
+  std::vector<std::string_view> names;
+  for (const auto& action : kActions) {
+    if (action.selectable) names.push_back(action.name);
+  }
+  return names;
 }
 
 const Action& kind_action(Kind kind) {
@@ -505,6 +581,15 @@ json explicit_json(const FaultAction& f, const NodeNames& names) {
 
 std::string_view fault_kind_name(FaultAction::Kind kind) { return kind_action(kind).name; }
 
+json selector_to_json(const NodeSelector& selector) {
+  json annotated = json::object();
+  for (const auto& [key, value] : selector.annotated) annotated[key] = value;
+  json out = {{"annotated", std::move(annotated)}};
+  if (selector.pick == NodeSelector::Pick::random) out["pick"] = "random";
+  if (selector.pick == NodeSelector::Pick::newest) out["pick"] = "newest";
+  return out;
+}
+
 std::vector<std::string> fault_action_names() {
   std::vector<std::string> names;
   for (const auto& action : kActions) names.emplace_back(action.name);
@@ -517,6 +602,15 @@ std::optional<FaultAction> read_fault(const json& entry, const std::string& path
 }
 
 json fault_to_json(const FaultAction& f, const FaultContext& ctx) {
+  if (f.select) {
+    // Only isolate among the partition forms can choose its node; every other selectable
+    // action is its kind's own.
+    const Action& action = f.kind == Kind::partition ? *find_action("isolate") : kind_action(f.kind);
+    assert(action.selectable);
+    json out = common_json(f, action.name);
+    action.write(f, ctx.nodes, out);
+    return out;
+  }
   const Action* own = find_action(f.label);
   if (own && own->kind == f.kind) {
     json out = common_json(f, own->name);

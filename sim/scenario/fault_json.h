@@ -34,6 +34,10 @@ std::optional<FaultAction> read_fault(const nlohmann::json& entry, const std::st
 // defaults); then read_fault gives back an equal FaultAction.
 nlohmann::json fault_to_json(const FaultAction& fault, const FaultContext& ctx);
 
+// {"annotated": {...}} and "pick" when it is not the default: the form a fault's "node" takes
+// when the node is chosen as the fault fires.
+nlohmann::json selector_to_json(const NodeSelector& selector);
+
 // The action name of a kind as written in files: "crash", "clock-step" ...
 std::string_view fault_kind_name(FaultAction::Kind kind);
 // Every action a file may name, "crash" to "clock-resync".

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -62,6 +63,20 @@ struct ClockSpec {
   bool operator==(const ClockSpec&) const = default;
 };
 
+// A fault's node chosen when the fault fires rather than when the file is written: among the
+// live nodes whose published state (Context::annotate) has every key of `annotated` at the value
+// given, the lowest id, the one that matched last (the newest leader, not a stale one cut off
+// from the others), or a seeded draw. The engine compares JSON values and knows nothing of what
+// the keys mean: {"role": "leader"} is Raft's word, not the engine's. No match: the fault does
+// nothing (and the trace says so).
+struct NodeSelector {
+  enum class Pick { lowest, newest, random };
+  std::map<std::string, nlohmann::json> annotated;  // key -> a scalar value; not empty
+  Pick pick = Pick::lowest;
+
+  bool operator==(const NodeSelector&) const = default;
+};
+
 // Fields that an action's kind does not use stay at their defaults (to_json relies on it).
 struct FaultAction {
   enum class Kind {
@@ -85,6 +100,7 @@ struct FaultAction {
   std::string label;                  // the action as written: "isolate", "bridge", "partition" ...
 
   std::vector<NodeId> nodes;
+  std::optional<NodeSelector> select;  // instead of `nodes` (and, for isolate, pairs and groups)
   bool lose_unsynced = false;
   std::vector<std::pair<NodeId, NodeId>> pairs;   // directed (from, to), sorted, no duplicates
   std::vector<std::vector<NodeId>> groups;        // partition as written, for display

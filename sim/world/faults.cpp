@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "sim/core/hash.h"
+#include "sim/scenario/fault_json.h"
 #include "sim/world/world.h"
 
 namespace dsim {
@@ -35,6 +36,38 @@ std::string_view kind_name(FaultAction::Kind kind) {
   }
   return "unknown";
 }
+
+// The trace kind under which a fault of `kind` is recorded.
+TraceKind trace_kind(FaultAction::Kind kind) {
+  using K = FaultAction::Kind;
+  switch (kind) {
+    case K::crash: return TraceKind::crash;
+    case K::restart: return TraceKind::restart;
+    case K::wipe: return TraceKind::wipe;
+    case K::pause: return TraceKind::pause;
+    case K::resume: return TraceKind::resume;
+    case K::partition: return TraceKind::partition;
+    case K::heal: return TraceKind::heal;
+    case K::clog: return TraceKind::clog;
+    case K::unclog: return TraceKind::unclog;
+    case K::network: return TraceKind::network;
+    case K::clock_step: case K::clock_drift: case K::clock_resync: return TraceKind::clock;
+  }
+  return TraceKind::crash;
+}
+
+// Since when the node has matched `selector`: the latest change among the keys it names; nullopt
+// when it does not match.
+template <class Annotations>
+std::optional<TimeNs> matching_since(const Annotations& annotations, const NodeSelector& selector) {
+  TimeNs since_ns = 0;
+  for (const auto& [key, wanted] : selector.annotated) {
+    const auto it = annotations.find(key);
+    if (it == annotations.end() || it->second.value != wanted) return std::nullopt;
+    since_ns = std::max(since_ns, it->second.since_ns);
+  }
+  return since_ns;
+}
 }  // namespace
 
 void World::schedule_faults() {
@@ -56,6 +89,7 @@ void World::schedule_faults() {
 void World::apply_fault(const FaultStep& step) {
   const FaultAction& action = scenario_.faults[step.fault];
   using K = FaultAction::Kind;
+  if (action.select && action.kind == K::partition) return isolate_selected(action, step.undo, step.fault);
   switch (action.kind) {
     case K::crash: case K::restart: case K::wipe: case K::pause: case K::resume:
     case K::clock_step: case K::clock_drift: case K::clock_resync:
@@ -67,9 +101,81 @@ void World::apply_fault(const FaultStep& step) {
   }
 }
 
+// The live node the selector picks now, from what the nodes last published.
+std::optional<NodeId> World::select_node(const NodeSelector& selector) {
+  assert(keep_annotations_ && "annotations are kept whenever a fault has a selector");
+  assert(!selector.annotated.empty());
+  std::vector<NodeId> matches;
+  std::optional<NodeId> newest;
+  TimeNs newest_since_ns = 0;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    // A crashed node's annotations are forgotten, so it never matches; a paused one still does.
+    if (!nodes_[id].process) continue;
+    const std::optional<TimeNs> since_ns = matching_since(nodes_[id].annotations, selector);
+    if (!since_ns) continue;
+    matches.push_back(id);
+    if (!newest || *since_ns > newest_since_ns) {  // ties: the lowest id
+      newest = id;
+      newest_since_ns = *since_ns;
+    }
+  }
+  if (matches.empty()) return std::nullopt;
+  switch (selector.pick) {
+    case NodeSelector::Pick::lowest: return matches.front();
+    case NodeSelector::Pick::newest: return newest;
+    case NodeSelector::Pick::random: return matches[select_rng_.below(matches.size())];
+  }
+  return matches.front();
+}
+
+std::vector<NodeId> World::fault_targets(const FaultAction& action, bool undo, std::size_t fault) {
+  if (!action.select) return action.nodes;
+  if (undo) {
+    // The undo acts on the node chosen when the fault fired, whatever it publishes now.
+    auto it = selected_.find(fault);
+    if (it == selected_.end()) return {};  // nothing matched then: nothing to undo
+    std::vector<NodeId> chosen = std::move(it->second);
+    selected_.erase(it);
+    return chosen;
+  }
+  const std::optional<NodeId> chosen = select_node(*action.select);
+  if (!chosen) {
+    record(trace_kind(action.kind), -1, hash_combine(fault, 0xA11), [&] {
+      nlohmann::json data = {{"fault", fault}, {"action", action.label}, {"ignored", true},
+                             {"reason", "no node matched"}, {"selected", selector_to_json(*action.select)}};
+      if (action.kind == FaultAction::Kind::partition) data["pairs"] = data["groups"] = nlohmann::json::array();
+      return data;
+    });
+    return {};
+  }
+  if (action.duration_ns) selected_[fault] = {*chosen};
+  return {*chosen};
+}
+
+// An isolate whose node is chosen as it fires: the partition it would have been had the file
+// named that node.
+void World::isolate_selected(const FaultAction& action, bool undo, std::size_t fault) {
+  const std::vector<NodeId> chosen = fault_targets(action, undo, fault);
+  if (chosen.empty()) return;
+  assert(chosen.size() == 1);
+  FaultAction concrete = action;
+  concrete.select.reset();
+  concrete.nodes = chosen;
+  std::vector<NodeId> rest;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    if (id == chosen[0]) continue;
+    rest.push_back(id);
+    concrete.pairs.emplace_back(chosen[0], id);
+    concrete.pairs.emplace_back(id, chosen[0]);
+  }
+  std::sort(concrete.pairs.begin(), concrete.pairs.end());
+  concrete.groups = {chosen, rest};
+  apply_network_fault(concrete, undo, fault);
+}
+
 void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t fault) {
   using K = FaultAction::Kind;
-  for (NodeId node : action.nodes) {
+  for (NodeId node : fault_targets(action, undo, fault)) {
     Node& n = nodes_[node];
     K kind = action.kind;
     if (undo) {
@@ -82,6 +188,7 @@ void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t f
     const auto note = [&](TraceKind trace_kind, bool applied, nlohmann::json extra = nlohmann::json::object()) {
       extra["fault"] = fault;
       extra["action"] = kind_name(kind);
+      if (action.select) extra["selected"] = selector_to_json(*action.select);
       if (!applied) extra["ignored"] = true;
       if (undo) extra["undo"] = true;
       record(trace_kind, node, hash_combine(static_cast<std::uint64_t>(kind), applied), [&] { return extra; });

@@ -46,6 +46,10 @@ World::World(const Scenario& scenario, const RunOptions& options)
     generator_ = workload->make(scenario.workload.params);
   }
 
+  select_rng_ = Rng::derive(scenario.run.seed, "fault-select");
+  keep_annotations_ = options.trace || std::any_of(scenario.faults.begin(), scenario.faults.end(),
+                                                   [](const FaultAction& f) { return f.select.has_value(); });
+
   end_ns_ = scenario.run.duration_ns;
   if (options.until_ns) end_ns_ = std::min(end_ns_, *options.until_ns);
   stop_issuing_ns_ = scenario.workload.stop_ns.value_or(end_ns_);
@@ -289,11 +293,13 @@ void World::reply(NodeId node, const Request& request, Reply reply) {
 }
 
 void World::annotate(NodeId node, std::string_view key, const nlohmann::json& value) {
-  if (!options_.trace) return;  // annotations shape nothing; only the trace shows them
+  // Annotations shape nothing but the trace and the faults that choose their node by them.
+  if (!keep_annotations_) return;
   auto& annotations = nodes_[node].annotations;
   auto it = annotations.find(key);
-  if (it != annotations.end() && it->second == value) return;
-  annotations[std::string(key)] = value;
+  if (it != annotations.end() && it->second.value == value) return;
+  annotations[std::string(key)] = Annotation{value, queue_.now_ns()};
+  if (!options_.trace) return;
   trace_.events.push_back(TraceEvent{queue_.now_ns(), TraceKind::annotate, node,
                                      nlohmann::json{{"key", key}, {"value", value}}});
 }

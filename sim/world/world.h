@@ -60,6 +60,11 @@ class World final : private ClusterView {
     EventKind kind;
     std::uint64_t arg;
   };
+  // A value a node published, and since when it holds (for selectors that pick the newest).
+  struct Annotation {
+    nlohmann::json value;
+    TimeNs since_ns = 0;
+  };
   struct Node {
     std::unique_ptr<Process> process;  // null while crashed
     std::unique_ptr<Context> ctx;  // a NodeContext (world.cpp)
@@ -69,7 +74,7 @@ class World final : private ClusterView {
     bool paused = false;
     std::map<TimerId, Timer> timers;
     std::vector<Missed> missed;
-    std::map<std::string, nlohmann::json, std::less<>> annotations;
+    std::map<std::string, Annotation, std::less<>> annotations;
   };
   struct Flight {
     NodeId from = 0;
@@ -127,6 +132,11 @@ class World final : private ClusterView {
   void apply_fault(const FaultStep& step);
   void apply_node_fault(const FaultAction& action, bool undo, std::size_t fault);
   void apply_network_fault(const FaultAction& action, bool undo, std::size_t fault);
+  // The nodes a fault acts on: as written, or for a selector the node chosen when it fired (kept
+  // for its undo); empty when no node matched.
+  std::vector<NodeId> fault_targets(const FaultAction& action, bool undo, std::size_t fault);
+  std::optional<NodeId> select_node(const NodeSelector& selector);
+  void isolate_selected(const FaultAction& action, bool undo, std::size_t fault);
 
   // ---- Clients (clients.cpp) ----
   void client_next(std::uint32_t client);
@@ -170,6 +180,9 @@ class World final : private ClusterView {
   std::vector<Client> clients_;
   std::vector<FaultStep> steps_;
   std::map<std::size_t, std::int64_t> drift_before_;  // clock-drift fault -> drift to restore
+  std::map<std::size_t, std::vector<NodeId>> selected_;  // selector fault -> the node it chose
+  Rng select_rng_{0};           // "pick": "random" draws, only when such a fault fires
+  bool keep_annotations_ = false;  // tracing, or a fault chooses its node by them
 
   Slab<Flight> flights_;
   Slab<ClientRequestFlight> requests_;

@@ -1,6 +1,7 @@
 // The fuzzer's parts in-process: the generator is pure and writes files that parse back, shards
 // partition a range, the shrinker keeps the signature, crashed workers are reported, and the
 // RapidCheck helper finds, shrinks and writes a known bug.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <set>
@@ -126,6 +127,31 @@ TEST(FuzzShrink, KeepsTheSignatureAndShrinks) {
     return;
   }
   FAIL() << "no seed in 1..40 found skip-sync";
+}
+
+TEST(FuzzShrink, KeepsFaultsThatChooseTheirNodeWhenTheyFire) {
+  // The shipped figure-8 case the Raft search found isolates "the newest leader" again and
+  // again: fuzzing and shrinking it must keep those faults as selectors, never as the nodes one
+  // run happened to choose, and every file written must say exactly what ran.
+  auto loaded = load_scenario(DSIM_SOURCE_DIR "/scenarios/raft/bug-commit-old-term.json");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded));
+  const Scenario failing = std::get<Scenario>(std::move(loaded));
+  const auto selecting = [](const Scenario& s) {
+    return std::count_if(s.faults.begin(), s.faults.end(), [](const FaultAction& f) { return f.select.has_value(); });
+  };
+  ASSERT_GT(selecting(failing), 0);
+  const Scenario fuzzed = fuzz_scenario(failing, 7);
+  EXPECT_EQ(selecting(fuzzed), selecting(failing));
+  const RunResult r = run_scenario(failing);
+  const auto sig = signature(r);
+  ASSERT_EQ(sig, "invariant:leader-completeness");
+  const ShrinkResult shrunk = shrink(failing, r, *sig, ShrinkOptions{40}, false);
+  EXPECT_EQ(signature(run_scenario(shrunk.scenario)), sig);
+  EXPECT_LT(shrunk.after.faults, shrunk.before.faults);
+  EXPECT_GT(selecting(shrunk.scenario), 0) << "figure 8 needs the leader isolations";
+  auto back = parse_scenario(scenario_text(shrunk.scenario), "again");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(back));
+  EXPECT_EQ(std::get<Scenario>(back), shrunk.scenario);
 }
 
 TEST(FuzzProperty, RapidCheckFindsShrinksAndWritesAKnownBug) {

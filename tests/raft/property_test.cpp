@@ -1,7 +1,7 @@
-// The random search: swarm fault schedules and random workloads on 3- and 5-node clusters must
-// never break an invariant nor produce a non-linearizable history, and after the calm the cluster
-// must serve again (liveness, asserted separately). Every known bug must be caught by the same
-// search within a bounded number of seeds.
+// The random search: swarm fault schedules (or, in some cases, rolling isolations of the leader)
+// and random workloads on 3- and 5-node clusters must never break an invariant nor produce a
+// non-linearizable history, and after the calm the cluster must serve again (liveness, asserted
+// separately). Every known bug must be caught by the same search within a bounded number of seeds.
 //
 // Case counts: 300 in CI (shorter runs under the sanitizers); DSIM_RAFT_CASES=5000 (or
 // RC_PARAMS="max_success=5000") for a long run.
@@ -65,23 +65,24 @@ TEST(RaftProperty, SafeAndLiveUnderSwarmFaults) {
 }
 
 // For each known bug: the first seed (from 1) whose random case finds a safety violation. The
-// bound is what the test asserts; the figure printed is what the search needed.
-// seeds_max 0: the random search does not find this bug in a CI budget (commit-old-term needs
-// the exact interleaving of figure 8: none in 20,000 seeds); scenarios/raft/figure-8-bug.json is
-// its deterministic reproduction, checked in scenarios_test.cpp.
+// bound is what the test asserts; the figure printed is what the search needed. Measured (seed
+// that caught it; share of seeds 1..300 that do, 1..1000 for commit-old-term): commit-old-term
+// 84 (3.6 %, always in a leader-nemesis case), vote-without-log-check 2 (32 %),
+// vote-not-persisted 6 (2 %), unconfirmed-leader-read 3 (29 %), no-truncate-on-conflict 3 (42 %),
+// accept-stale-append 5 (13 %). The bounds are about 3-4x the seed, and never so tight that a
+// change reshuffling the cases would likely miss: at the measured share, each bound is missed
+// with odds below 1 in 1,000.
 struct BugBound {
   const char* bug;
   std::uint64_t seeds_max;
 };
 constexpr BugBound kBugBounds[] = {
-    {"commit-old-term", 0},
-    // Measured: caught at seed 2, 115, 5, 7 and 84 respectively; the bounds leave room for
-    // changes that reshuffle the search.
+    {"commit-old-term", 300},
     {"vote-without-log-check", 50},
     {"vote-not-persisted", 400},
     {"unconfirmed-leader-read", 50},
     {"no-truncate-on-conflict", 50},
-    {"accept-stale-append", 300},
+    {"accept-stale-append", 100},
 };
 
 class RaftBugSearch : public ::testing::TestWithParam<BugBound> {};
@@ -90,10 +91,10 @@ TEST_P(RaftBugSearch, CaughtWithinBound) {
   BugBound bound = GetParam();
   // DSIM_RAFT_BUG_SEEDS widens the search, to measure how many seeds a bug needs.
   if (const char* env = std::getenv("DSIM_RAFT_BUG_SEEDS")) bound.seeds_max = std::strtoull(env, nullptr, 10);
-  if (bound.seeds_max == 0) GTEST_SKIP() << bound.bug << ": not searched in CI (see kBugBounds)";
   // The bounds are measured on full-size cases; sanitized builds draw shorter ones, which find a
   // bug at other seeds (and run ~10x slower). The optimised build asserts the bounds.
   if (kSanitized) GTEST_SKIP() << bound.bug << ": seed bounds are asserted by the optimised build";
+  ASSERT_GT(bound.seeds_max, 0u) << bound.bug << ": every known bug must be caught within a bound";
   for (std::uint64_t seed = 1; seed <= bound.seeds_max; ++seed) {
     const Scenario scenario = random_case(seed, {bound.bug});
     const RunResult result = run_scenario(scenario);

@@ -1,5 +1,7 @@
 // What each fault action expands to: kind, nodes, groups and the directed pairs of every
 // partition form, undo durations, ordering.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "tests/scenario/support.h"
@@ -191,6 +193,46 @@ TEST(Faults, NamedNodesResolveToIds) {
   const Scenario s = parse_ok(doc);
   EXPECT_EQ(s.faults[0].nodes, std::vector<NodeId>{1});
   EXPECT_EQ(s.faults[0].pairs, both_ways({1}, {0, 2}));
+}
+
+TEST(Faults, ANodeChosenWhenTheFaultFires) {
+  const FaultAction f = one(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"role": "leader"}}, "duration_ms": 50})");
+  EXPECT_EQ(f.kind, Kind::crash);
+  EXPECT_TRUE(f.nodes.empty()) << "no node is named: the engine chooses one when the crash fires";
+  ASSERT_TRUE(f.select);
+  EXPECT_EQ(f.select->annotated, (std::map<std::string, json>{{"role", "leader"}}));
+  EXPECT_EQ(f.select->pick, NodeSelector::Pick::lowest);
+  EXPECT_EQ(f.duration_ns, 50 * kNsPerMs);
+}
+
+TEST(Faults, SelectorsMatchScalarsOfAnyTypeAndMayPickAtRandom) {
+  const FaultAction f = one(R"({"at_ms": 1, "action": "pause",
+      "node": {"annotated": {"role": "follower", "term": 3, "leader": null, "ready": true}, "pick": "random"}})");
+  ASSERT_TRUE(f.select);
+  EXPECT_EQ(f.select->annotated, (std::map<std::string, json>{
+                                     {"role", "follower"}, {"term", 3}, {"leader", nullptr}, {"ready", true}}));
+  EXPECT_EQ(f.select->pick, NodeSelector::Pick::random);
+  EXPECT_EQ(one(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"role": "leader"}, "pick": "newest"}})").select->pick,
+            NodeSelector::Pick::newest);
+}
+
+TEST(Faults, IsolateWithASelectorHasNoLinksUntilItFires) {
+  const FaultAction f = one(R"({"at_ms": 1, "action": "isolate", "node": {"annotated": {"role": "leader"}}, "duration_ms": 5})");
+  EXPECT_EQ(f.kind, Kind::partition);
+  EXPECT_EQ(f.label, "isolate");
+  ASSERT_TRUE(f.select);
+  EXPECT_TRUE(f.pairs.empty());
+  EXPECT_TRUE(f.groups.empty());
+}
+
+TEST(Faults, EverySelectableActionAcceptsASelector) {
+  for (const char* action : {"crash", "wipe", "pause", "resume", "isolate", "clock-resync"}) {
+    json entry = {{"at_ms", 1}, {"action", action}, {"node", {{"annotated", {{"role", "leader"}}}}}};
+    const FaultAction f = one(entry.dump().c_str());
+    EXPECT_TRUE(f.select) << action;
+  }
+  EXPECT_TRUE(one(R"({"at_ms": 1, "action": "clock-step", "node": {"annotated": {"role": "leader"}}, "delta_ms": 5})").select);
+  EXPECT_TRUE(one(R"({"at_ms": 1, "action": "clock-drift", "node": {"annotated": {"role": "leader"}}, "drift_ppm": 5})").select);
 }
 
 }  // namespace

@@ -193,6 +193,16 @@ const std::vector<Case>& cases() {
       {"clock step without delta", fault(R"({"at_ms": 1, "action": "clock-step", "node": "n1"})"), "/faults/0/delta_ms", "missing"},
       {"clock drift too large", fault(R"({"at_ms": 1, "action": "clock-drift", "node": "n1", "drift_ppm": 1000000})"), "/faults/0/drift_ppm", "found 1000000"},
       {"clock resync with duration", fault(R"({"at_ms": 1, "action": "clock-resync", "node": "n1", "duration_ms": 5})"), "/faults/0/duration_ms", "not undone"},
+      {"selector without annotated", fault(R"({"at_ms": 1, "action": "crash", "node": {}})"), "/faults/0/node/annotated", "missing; expected a non-empty object of annotation keys"},
+      {"selector annotated empty", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {}}})"), "/faults/0/node/annotated", "non-empty object"},
+      {"selector annotated a string", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": "leader"}})"), "/faults/0/node/annotated", "found the string \"leader\""},
+      {"selector value an array", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"role": ["leader"]}}})"), "/faults/0/node/annotated/role", "a string, number, boolean or null"},
+      {"selector empty key", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"": "leader"}}})"), "/faults/0/node/annotated/", "annotation key of 1 to 64"},
+      {"selector unknown pick", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"role": "leader"}, "pick": "any"}})"), "/faults/0/node/pick", "\"lowest\", \"newest\", \"random\""},
+      {"selector unknown key", fault(R"({"at_ms": 1, "action": "crash", "node": {"annotated": {"role": "leader"}, "role": "leader"}})"), "/faults/0/node/role", "unknown key"},
+      {"selector on restart", fault(R"({"at_ms": 1, "action": "restart", "node": {"annotated": {"role": "leader"}}})"), "/faults/0/node", "\"restart\" cannot choose its node by annotation; \"crash\""},
+      {"selector on clog", fault(R"({"at_ms": 1, "action": "clog", "node": {"annotated": {"role": "leader"}}})"), "/faults/0/node", "\"clog\" cannot choose"},
+      {"selector in nodes", fault(R"({"at_ms": 1, "action": "crash", "nodes": {"annotated": {"role": "leader"}}})"), "/faults/0/nodes", "non-empty array of node names"},
 
       // workload
       {"workload not an object", workload(json::array()), "/workload", "expected an object"},

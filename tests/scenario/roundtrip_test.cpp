@@ -98,6 +98,27 @@ std::vector<std::pair<NodeId, NodeId>> gen_pairs(std::uint32_t n, bool allow_emp
   return pairs;
 }
 
+// A node chosen when the fault fires: a few published keys and scalar values to match.
+NodeSelector gen_selector() {
+  NodeSelector selector;
+  for (int i = pick(1, 3); i > 0; --i) {
+    const std::string key = *rc::gen::element<std::string>("role", "term", "leader", "ready", "x y/~z");
+    switch (pick(0, 4)) {
+      case 0: selector.annotated[key] = printable_string(20); break;
+      case 1: selector.annotated[key] = pick<std::int64_t>(-1'000'000, 1'000'000); break;
+      case 2: selector.annotated[key] = probability(); break;
+      case 3: selector.annotated[key] = coin(); break;
+      default: selector.annotated[key] = nullptr; break;
+    }
+  }
+  const NodeSelector::Pick picks[] = {NodeSelector::Pick::lowest, NodeSelector::Pick::newest, NodeSelector::Pick::random};
+  selector.pick = picks[pick(0, 2)];
+  return selector;
+}
+
+bool selectable(Kind kind) { return kind != Kind::restart && kind != Kind::heal && kind != Kind::clog &&
+                                    kind != Kind::unclog && kind != Kind::network; }
+
 // A fault as the fuzzer might draw it: any well-formed FaultAction, whatever its label.
 FaultAction gen_raw_fault(std::uint32_t n, TimeNs run_ns) {
   FaultAction f;
@@ -113,6 +134,15 @@ FaultAction gen_raw_fault(std::uint32_t n, TimeNs run_ns) {
   const bool undoable = f.kind != Kind::restart && f.kind != Kind::resume && f.kind != Kind::heal &&
                         f.kind != Kind::unclog && f.kind != Kind::clock_resync;
   if (undoable && coin()) f.duration_ns = pick<TimeNs>(1, kScenarioDurationMax);
+  if (selectable(f.kind) && pick(0, 3) == 0) {
+    // Chosen when it fires: no nodes, and for isolate (the one partition that can) no links yet.
+    f.select = gen_selector();
+    if (f.kind == Kind::partition) f.label = *rc::gen::element<std::string>("isolate", printable_string(64));
+    if (f.kind == Kind::crash) f.lose_unsynced = coin();
+    if (f.kind == Kind::clock_step) f.delta_ns = pick<TimeNs>(1, kScenarioDurationMax);
+    if (f.kind == Kind::clock_drift) f.drift_ppm = pick<std::int64_t>(-500'000, 500'000);
+    return f;
+  }
   switch (f.kind) {
     case Kind::heal: break;
     case Kind::partition:
@@ -181,7 +211,8 @@ std::optional<FaultAction> gen_written_partition(const std::vector<std::string>&
     default: {
       entry["action"] = "bridge";
       const auto g = gen_groups(n, 3);
-      entry["groups"] = {names_json(g[0], names), names_json(g[1], names)};
+      // json::array: a braced pair of two-name arrays would read as an object {"a": "b", ...}.
+      entry["groups"] = json::array({names_json(g[0], names), names_json(g[1], names)});
       entry["bridge"] = names[g[2][0]];
       break;
     }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/fault/partition.h"
 #include "sim/scenario/latency_json.h"
 
 namespace dsim {
@@ -28,21 +29,6 @@ constexpr std::size_t kSelectorKeyMax = 64;
 void sort_unique(Pairs& pairs) {
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-}
-
-// Every directed link between two different groups.
-Pairs cross_pairs(const Groups& groups) {
-  Pairs pairs;
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    for (std::size_t j = 0; j < groups.size(); ++j) {
-      if (i == j) continue;
-      for (NodeId a : groups[i]) {
-        for (NodeId b : groups[j]) pairs.emplace_back(a, b);
-      }
-    }
-  }
-  sort_unique(pairs);
-  return pairs;
 }
 
 bool contains(const std::vector<NodeId>& ids, NodeId id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
@@ -298,7 +284,7 @@ void FaultReader::explicit_pairs(bool allow_empty) {
 void FaultReader::partition() {
   if (r_.has("pairs")) return explicit_pairs(false);
   f_.groups = groups(2, kScenarioNodesMax, true);
-  f_.pairs = cross_pairs(f_.groups);
+  f_.pairs = pairs_between_groups(f_.groups);
 }
 
 void FaultReader::one_way() {
@@ -306,10 +292,7 @@ void FaultReader::one_way() {
   const auto to = list("to", {.single = true});
   require_disjoint(from, to, "to");
   f_.groups = {from, to};
-  for (NodeId a : from) {
-    for (NodeId b : to) f_.pairs.emplace_back(a, b);
-  }
-  sort_unique(f_.pairs);
+  f_.pairs = pairs_one_way(from, to);
 }
 
 void FaultReader::isolate() {
@@ -322,7 +305,7 @@ void FaultReader::isolate() {
                             node_count()));
   }
   f_.groups = {f_.nodes, rest};
-  f_.pairs = cross_pairs(f_.groups);
+  f_.pairs = pairs_between_groups(f_.groups);
 }
 
 void FaultReader::majority() {
@@ -332,7 +315,7 @@ void FaultReader::majority() {
                                                  (node_count() - 1) / 2, node_count(), f_.nodes.size()));
   }
   f_.groups = {f_.nodes, others(f_.nodes, node_count())};
-  f_.pairs = cross_pairs(f_.groups);
+  f_.pairs = pairs_between_groups(f_.groups);
 }
 
 void FaultReader::bridge() {
@@ -349,7 +332,7 @@ void FaultReader::bridge() {
       }
     }
   }
-  f_.pairs = cross_pairs(f_.groups);
+  f_.pairs = pairs_between_groups(f_.groups);
 }
 
 // clog and unclog: "from"/"to" (directed links), or "node"/"nodes" (every link into and out of
@@ -369,26 +352,15 @@ void FaultReader::links(bool release) {
     const auto from = list("from", forms);
     const auto to = list("to", forms);
     f_.groups = {from, to};
-    for (NodeId a : from) {
-      for (NodeId b : to) {
-        if (a != b) f_.pairs.emplace_back(a, b);
-      }
-    }
+    f_.pairs = pairs_one_way(from, to);
     where = "to";
   } else if (!release || r_.has("node") || r_.has("nodes")) {
     f_.nodes = targets(true);
-    for (NodeId x : f_.nodes) {
-      for (NodeId y = 0; y < node_count(); ++y) {
-        if (x == y) continue;
-        f_.pairs.emplace_back(x, y);
-        f_.pairs.emplace_back(y, x);
-      }
-    }
+    f_.pairs = pairs_touching(f_.nodes, node_count());
     where = r_.has("node") ? "node" : "nodes";
   } else {
     return;  // unclog everything
   }
-  sort_unique(f_.pairs);
   if (f_.pairs.empty() && diag_.list().size() == errors && ctx_.nodes.known()) {
     diag_.error(r_.path(where), "expected at least one link between two different nodes, found none");
   }

@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "sim/core/hash.h"
+#include "sim/fault/partition.h"
 #include "sim/scenario/fault_json.h"
 #include "sim/world/world.h"
 
@@ -163,13 +164,10 @@ void World::isolate_selected(const FaultAction& action, bool undo, std::size_t f
   concrete.nodes = chosen;
   std::vector<NodeId> rest;
   for (NodeId id = 0; id < nodes_.size(); ++id) {
-    if (id == chosen[0]) continue;
-    rest.push_back(id);
-    concrete.pairs.emplace_back(chosen[0], id);
-    concrete.pairs.emplace_back(id, chosen[0]);
+    if (id != chosen[0]) rest.push_back(id);
   }
-  std::sort(concrete.pairs.begin(), concrete.pairs.end());
   concrete.groups = {chosen, rest};
+  concrete.pairs = pairs_between_groups(concrete.groups);
   apply_network_fault(concrete, undo, fault);
 }
 

@@ -12,9 +12,14 @@ if [[ -f viz/package.json ]]; then
 fi
 
 jobs=$(nproc)
+# ccache, when the machine has it, makes a rebuild after a small change cheap; it is optional.
+launcher=()
+if command -v ccache > /dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 run_suite() {
   local dir=$1; shift
-  cmake -S . -B "$dir" "$@" > /dev/null
+  cmake -S . -B "$dir" "${launcher[@]}" "$@" > /dev/null
   cmake --build "$dir" -j"$jobs"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 1800
 }

@@ -75,7 +75,7 @@ void HeartbeatNode::merge(Context& ctx, const std::vector<Beat>& beats) {
     generation_[n] = b.generation;
     counter_[n] = b.counter;
     grew_ns_[n] = ctx.now();
-    set_status(n, Status::alive);
+    set_status(n, Status::alive, generation_[n]);
   }
 }
 
@@ -85,9 +85,9 @@ void HeartbeatNode::expire(Context& ctx) {
     if (n == ctx.self() || status_[n] == Status::dead) continue;
     const TimeNs quiet_ns = now - grew_ns_[n];
     if (quiet_ns > options_.remove_after_ns) {
-      set_status(n, Status::dead);
+      set_status(n, Status::dead, generation_[n]);
     } else if (quiet_ns > options_.suspect_after_ns) {
-      set_status(n, Status::suspect);
+      set_status(n, Status::suspect, generation_[n]);
     }
   }
 }

@@ -26,7 +26,7 @@ void MemberNode::init_view(Context& ctx) {
   suspects_ = 0;
 }
 
-void MemberNode::set_status(NodeId node, Status to) {
+void MemberNode::set_status(NodeId node, Status to, std::uint64_t incarnation) {
   const Status from = status_[node];
   if (from == to) return;
   assert(node < status_.size());
@@ -34,7 +34,7 @@ void MemberNode::set_status(NodeId node, Status to) {
   members_ += (to != Status::dead) - (from != Status::dead);
   suspects_ += (to == Status::suspect) - (from == Status::suspect);
   // Bounded: at most one entry per member and status per event.
-  if (changes_.size() < 4 * status_.size()) changes_.push_back(Change{node, from, to});
+  if (changes_.size() < 4 * status_.size()) changes_.push_back(Change{node, from, to, incarnation});
 }
 
 std::optional<std::uint64_t> MemberNode::load_incarnation(Context& ctx) {

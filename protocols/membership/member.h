@@ -17,6 +17,7 @@ struct Change {
   NodeId subject = 0;
   Status from = Status::alive;
   Status to = Status::alive;
+  std::uint64_t incarnation = 0;  // of the subject, as this view holds it (generation in heartbeat mode)
 };
 
 class MemberNode : public Process {
@@ -38,7 +39,7 @@ class MemberNode : public Process {
     ++events_;
   }
   void init_view(Context& ctx);
-  void set_status(NodeId node, Status to);
+  void set_status(NodeId node, Status to, std::uint64_t incarnation);
   template <class M>
   void send(Context& ctx, NodeId to, M message) {
     ++sent_;

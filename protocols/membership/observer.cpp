@@ -45,7 +45,7 @@ std::optional<Finding> MembershipObserver::after_event(const ClusterView& view, 
     messages_ += node->messages_sent() - track.sent_seen;
     track.sent_seen = node->messages_sent();
     for (const Change& c : node->changes()) {
-      auto f = on_change(view, id, c.subject, static_cast<int>(c.from), static_cast<int>(c.to));
+      auto f = on_change(view, id, c);
       if (f && !finding) finding = std::move(f);
     }
   }
@@ -92,9 +92,13 @@ void MembershipObserver::recheck(const ClusterView& view, NodeId x, NodeId y) {
   }
 }
 
-std::optional<Finding> MembershipObserver::on_change(const ClusterView& view, NodeId x, NodeId y, int from, int to) {
+std::optional<Finding> MembershipObserver::on_change(const ClusterView& view, NodeId x, const Change& c) {
+  const NodeId y = c.subject;
+  const int from = static_cast<int>(c.from), to = static_cast<int>(c.to);
   recheck(view, x, y);
-  const bool live = view.process(y) != nullptr && !view.paused(y);
+  // A suspicion of an earlier incarnation is about a crash that happened, not a false one.
+  const MemberNode* subject = member(view, y);
+  const bool live = subject && !view.paused(y) && c.incarnation >= subject->incarnation();
   const bool suspected = to == static_cast<int>(Status::suspect);
   const bool removed = to == static_cast<int>(Status::dead);
   if (open_crash_[y] && (suspected || removed)) note_detection(view, y, removed);

@@ -21,6 +21,7 @@
 namespace dsim::membership {
 
 class MemberNode;
+struct Change;
 
 class MembershipObserver final : public Observer {
  public:
@@ -44,7 +45,7 @@ class MembershipObserver final : public Observer {
 
   void on_crash(const ClusterView& view, NodeId node);
   void on_restart(const ClusterView& view, NodeId node);
-  std::optional<Finding> on_change(const ClusterView& view, NodeId observer, NodeId subject, int from, int to);
+  std::optional<Finding> on_change(const ClusterView& view, NodeId observer, const Change& change);
   void recheck(const ClusterView& view, NodeId x, NodeId y);
   void note_detection(const ClusterView& view, NodeId subject, bool removed);
   void judge_convergence(TimeNs calm_ns, TimeNs end_ns, Report& report) const;

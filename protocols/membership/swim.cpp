@@ -83,7 +83,7 @@ void SwimNode::tick(Context& ctx) {
     ctx.set_timer(options_.period_ns, tag(kTick, 0));
     return;
   }
-  probe_ = Probe{++seq_, *target, true, false, 0, 0};
+  probe_ = Probe{++seq_, *target, incarnations_[*target], true, false, 0, 0};
   send(ctx, *target, Ping{probe_.seq, piggyback(*target)});
   ctx.set_timer(scaled(options_.probe_timeout_ns), tag(kProbeTimeout, probe_.seq));
   ctx.set_timer(scaled(options_.period_ns), tag(kProbeEnd, probe_.seq));
@@ -111,7 +111,7 @@ void SwimNode::probe_end(Context& ctx, std::uint64_t seq) {
   if (!probe_.acked) {
     const NodeId target = probe_.target;
     if (status_[target] != Status::dead) {
-      on_suspect(ctx, Update{target, Status::suspect, incarnations_[target], ctx.self()});
+      on_suspect(ctx, Update{target, Status::suspect, probe_.incarnation, ctx.self()});
     }
     // Lifeguard: missing nacks mean this node's own messages are not getting through.
     if (probe_.nacks_expected > 0) {

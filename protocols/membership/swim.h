@@ -35,6 +35,7 @@ class SwimNode final : public MemberNode {
   struct Probe {
     std::uint64_t seq = 0;
     NodeId target = 0;
+    std::uint64_t incarnation = 0;  // the target's, when the probe began: a failed probe suspects that one
     bool active = false;
     bool acked = false;
     std::uint32_t nacks_expected = 0;

@@ -34,7 +34,7 @@ void SwimNode::on_alive(Context& ctx, const Update& u) {
   if (u.incarnation <= incarnations_[u.node]) return;
   incarnations_[u.node] = u.incarnation;
   end_suspicion(ctx, u.node);
-  set_status(u.node, Status::alive);
+  set_status(u.node, Status::alive, incarnations_[u.node]);
   buffer_.enqueue(u);
 }
 
@@ -63,7 +63,7 @@ void SwimNode::on_dead(Context& ctx, const Update& u) {
   if (status_[n] == Status::dead || u.incarnation < incarnations_[n]) return;
   incarnations_[n] = u.incarnation;
   end_suspicion(ctx, n);
-  set_status(n, Status::dead);
+  set_status(n, Status::dead, incarnations_[n]);
   buffer_.enqueue(u);
 }
 
@@ -95,7 +95,7 @@ TimeNs SwimNode::suspicion_timeout_ns(std::size_t confirmations) const {
 
 void SwimNode::start_suspicion(Context& ctx, NodeId node, NodeId by) {
   end_suspicion(ctx, node);
-  set_status(node, Status::suspect);
+  set_status(node, Status::suspect, incarnations_[node]);
   Suspicion s;
   s.started_ns = ctx.now();
   s.timer = ctx.set_timer(suspicion_timeout_ns(0), kSuspicionTag | node);
@@ -124,7 +124,7 @@ void SwimNode::confirm(Context& ctx, NodeId node, NodeId by) {
 
 void SwimNode::declare_dead(Context& ctx, NodeId node) {
   end_suspicion(ctx, node);
-  set_status(node, Status::dead);
+  set_status(node, Status::dead, incarnations_[node]);
   buffer_.enqueue(Update{node, Status::dead, incarnations_[node], ctx.self()});
 }
 

@@ -50,6 +50,7 @@ std::optional<Finding> MembershipObserver::after_event(const ClusterView& view, 
     }
   }
   if (wrong_total_ > 0) last_unconverged_ns_ = view.now_ns();
+  stopped_ = stopped_ || finding.has_value();
   return finding;
 }
 
@@ -130,7 +131,7 @@ void MembershipObserver::note_detection(const ClusterView& view, NodeId subject,
 void MembershipObserver::judge_convergence(TimeNs calm_ns, TimeNs end_ns, Report& report) const {
   const TimeNs bound_ns = converge_bound_ns(options_, nodes_);
   const TimeNs deadline_ns = calm_ns + bound_ns;
-  if (end_ns < deadline_ns) return;  // not judged: reported in the metrics
+  if (end_ns < deadline_ns || stopped_) return;  // not judged: reported in the metrics
   const bool now_wrong = wrong_total_ > 0;
   if (!now_wrong && (!last_unconverged_ns_ || *last_unconverged_ns_ <= deadline_ns)) return;
   std::string example;
@@ -177,7 +178,7 @@ void MembershipObserver::at_end(const ClusterView& view, const check::History&, 
       {"false_removals", false_removals_},
       {"msgs_per_member_per_period", per_member},
       {"converged_at_end", wrong_total_ == 0},
-      {"convergence_judged", end_ns >= deadline_ns},
+      {"convergence_judged", end_ns >= deadline_ns && !stopped_},
       {"last_unconverged_ms", last_unconverged_ns_ ? nlohmann::json(ns_to_ms(*last_unconverged_ns_)) : nlohmann::json(nullptr)},
   };
 }

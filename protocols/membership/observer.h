@@ -59,6 +59,7 @@ class MembershipObserver final : public Observer {
   std::optional<TimeNs> last_unconverged_ns_;
   std::vector<Crash> crashes_;
   std::vector<std::optional<std::size_t>> open_crash_;  // node -> index into crashes_
+  bool stopped_ = false;  // a finding stopped the run: its end is not a moment to judge convergence
   std::uint64_t false_suspicions_ = 0, false_removals_ = 0, messages_ = 0, restarts_ = 0;
 };
 

@@ -379,11 +379,14 @@ void ScenarioReader::read_broadcast(const json& value, const std::string& path) 
   }
   ObjectReader r(value, path, diag_);
   BroadcastBoundsSpec bounds;
-  if (r.has("msgs_per_op_max")) bounds.msgs_per_op_max = r.number("msgs_per_op_max", 0.0, 0.0, 1e12);
-  if (r.has("stable_median_ms_max")) {
+  // raw() marks each key known, so an unknown key's message lists all three.
+  if (r.raw("msgs_per_op_max")) bounds.msgs_per_op_max = r.number("msgs_per_op_max", 0.0, 0.0, 1e12);
+  if (r.raw("stable_median_ms_max")) {
     bounds.stable_median_max_ns = r.duration_ms("stable_median_ms_max", 0, 0, kScenarioDurationMax);
   }
-  if (r.has("stable_max_ms_max")) bounds.stable_max_max_ns = r.duration_ms("stable_max_ms_max", 0, 0, kScenarioDurationMax);
+  if (r.raw("stable_max_ms_max")) {
+    bounds.stable_max_max_ns = r.duration_ms("stable_max_ms_max", 0, 0, kScenarioDurationMax);
+  }
   r.finish();
   checks.broadcast = bounds;
 }

@@ -39,9 +39,22 @@ void Node::on_start(Context& ctx) {
   }
 }
 
+// Values mostly arrive in increasing order (the workload counts up), so the sorted vector grows
+// at its end; a read copies it without walking a tree.
+bool Node::insert_value(std::int64_t v) {
+  if (values_.empty() || values_.back() < v) {
+    values_.push_back(v);
+    return true;
+  }
+  auto it = std::lower_bound(values_.begin(), values_.end(), v);
+  if (it != values_.end() && *it == v) return false;
+  values_.insert(it, v);
+  return true;
+}
+
 bool Node::learn(std::int64_t v, NodeId from, bool own) {
   const bool spreads = options_.mode != Mode::anti_entropy && (options_.relay || own);
-  if (values_.insert(v).second) {
+  if (insert_value(v)) {
     arrivals_.push_back(v);
     if (spreads) hot_[v] = Hot{from, options_.stop_k};
     return true;
@@ -53,7 +66,7 @@ bool Node::learn(std::int64_t v, NodeId from, bool own) {
 
 void Node::on_request(Context& ctx, const Request& request) {
   if (request.f == "read") {
-    ctx.reply(request, Reply::ok(nlohmann::json(std::vector<std::int64_t>(values_.begin(), values_.end()))));
+    ctx.reply(request, Reply::ok(nlohmann::json(values_)));
     return;
   }
   if (request.f != "broadcast" || !request.value.is_number_integer()) {
@@ -121,7 +134,7 @@ void Node::receive_sync(Context& ctx, NodeId from, const Sync& m) {
 void Node::on_timer(Context& ctx, TimerId, std::uint64_t tag) {
   if (tag == kAntiEntropy) {
     const auto peer = pick_peers(true, {}, ctx.self(), ctx.cluster_size(), 1, ctx.rng());
-    for (NodeId p : peer) ctx.send(p, Sync{std::vector<std::int64_t>(values_.begin(), values_.end()), true});
+    for (NodeId p : peer) ctx.send(p, Sync{values_, true});
     ctx.set_timer(options_.anti_entropy_ns, kAntiEntropy);
     return;
   }
@@ -139,7 +152,7 @@ void Node::tick(Context& ctx) {
       for (NodeId p : peers(ctx)) ctx.send(p, Pull{period_});
       return;
     case Mode::anti_entropy:
-      for (NodeId p : peers(ctx)) ctx.send(p, Sync{std::vector<std::int64_t>(values_.begin(), values_.end()), true});
+      for (NodeId p : peers(ctx)) ctx.send(p, Sync{values_, true});
       return;
     case Mode::flood: flood(ctx); return;
   }

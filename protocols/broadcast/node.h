@@ -40,6 +40,7 @@ class Node final : public Process {
   // Adds `v`; true when it was new. New values become hot (to spread), unless flooding without
   // relay and the value is not `own` (from a client, or recovered by anti-entropy).
   bool learn(std::int64_t v, NodeId from, bool own);
+  bool insert_value(std::int64_t v);
   void receive_rumors(Context& ctx, NodeId from, const Rumors& m);
   void receive_sync(Context& ctx, NodeId from, const Sync& m);
   void tick(Context& ctx);
@@ -52,7 +53,7 @@ class Node final : public Process {
   std::vector<NodeId> peers(Context& ctx);
 
   const Options& options_;
-  std::set<std::int64_t> values_;
+  std::vector<std::int64_t> values_;  // sorted, unique
   std::vector<std::int64_t> arrivals_;
   std::vector<std::int64_t> origins_;
   std::map<std::int64_t, Hot> hot_;

@@ -1,4 +1,5 @@
 // Every protocol of this build, registered by name. One line per protocol.
+#include "protocols/broadcast/broadcast.h"
 #include "protocols/membership/membership.h"
 #include "protocols/pingpong/pingpong.h"
 #include "protocols/primary_backup/primary_backup.h"
@@ -10,6 +11,7 @@
 namespace dsim {
 
 void register_all_protocols(ProtocolRegistry& registry) {
+  broadcast::register_broadcast(registry);
   membership::register_membership(registry);
   pingpong::register_pingpong(registry);
   primary_backup::register_primary_backup(registry);

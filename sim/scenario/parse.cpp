@@ -56,6 +56,8 @@ class ScenarioReader {
     if (const json* faults = top_.raw("faults")) read_faults(*faults);
     read_workload(top_.raw("workload"));
     if (const json* checks = top_.raw("checks")) read_checks(*checks);
+    // The broadcast workload's claim is the broadcast checker's: on unless the file turns it off.
+    if (!broadcast_set_ && scenario_.workload.kind == "broadcast") scenario_.checks.broadcast = BroadcastBoundsSpec{};
     if (const json* expect = top_.raw("expect")) read_expect(*expect);
     top_.finish();
     return std::move(scenario_);
@@ -78,6 +80,7 @@ class ScenarioReader {
   void read_checks(const json& value);
   void read_linearizability(const json& value, const std::string& path);
   void read_liveness(const json& value, const std::string& path);
+  void read_broadcast(const json& value, const std::string& path);
   void read_expect(const json& value);
 
   ObjectReader top_;
@@ -85,6 +88,7 @@ class ScenarioReader {
   Scenario scenario_;
   NodeNames nodes_{{}, false};
   std::optional<TimeNs> run_ns_;  // the run's duration, once known valid
+  bool broadcast_set_ = false;    // checks.broadcast was written
 };
 
 void ScenarioReader::read_run(const json& value) {
@@ -282,7 +286,8 @@ void ScenarioReader::read_faults(const json& value) {
 }
 
 const std::vector<std::string> kWorkloadCommonKeys = {"kind",     "clients",  "ops",     "think_ms", "timeout_ms",
-                                                      "attempts", "start_ms", "stop_ms", "target"};
+                                                      "attempts", "start_ms", "stop_ms", "target",
+                                                      "final_ms"};
 
 void ScenarioReader::read_workload(const json* value) {
   WorkloadSpec& w = scenario_.workload;
@@ -313,6 +318,14 @@ void ScenarioReader::read_workload(const json* value) {
                                                  ns_to_ms(stop)));
     }
     w.stop_ns = stop;
+  }
+  if (r.has("final_ms")) {
+    const TimeNs final_ns = r.duration_ms("final_ms", run_max(), 0, run_max());
+    if (w.stop_ns && final_ns < *w.stop_ns) {
+      diag_.error(r.path("final_ms"), fmt::format("expected a time at or after stop_ms ({}), found {}",
+                                                  ns_to_ms(*w.stop_ns), ns_to_ms(final_ns)));
+    }
+    w.final_ns = final_ns;
   }
   read_target(r);
   // Without a known generator, which other keys belong is unknown: the kind error says enough.
@@ -347,7 +360,35 @@ void ScenarioReader::read_checks(const json& value) {
   scenario_.checks.invariants = r.boolean("invariants", true);
   if (const json* lin = r.raw("linearizability")) read_linearizability(*lin, r.path("linearizability"));
   if (const json* live = r.raw("liveness")) read_liveness(*live, r.path("liveness"));
+  if (const json* broadcast = r.raw("broadcast")) read_broadcast(*broadcast, r.path("broadcast"));
   r.finish();
+}
+
+// true / false, or {"msgs_per_op_max": 30, "stable_median_ms_max": 400, "stable_max_ms_max": 600}.
+void ScenarioReader::read_broadcast(const json& value, const std::string& path) {
+  ChecksSpec& checks = scenario_.checks;
+  broadcast_set_ = true;
+  if (value.is_boolean()) {
+    checks.broadcast = value.get<bool>() ? std::optional<BroadcastBoundsSpec>(BroadcastBoundsSpec{}) : std::nullopt;
+    return;
+  }
+  if (!value.is_object()) {
+    diag_.expected(path, "true, false or an object of bounds (msgs_per_op_max, stable_median_ms_max, stable_max_ms_max)",
+                   value);
+    return;
+  }
+  ObjectReader r(value, path, diag_);
+  BroadcastBoundsSpec bounds;
+  // raw() marks each key known, so an unknown key's message lists all three.
+  if (r.raw("msgs_per_op_max")) bounds.msgs_per_op_max = r.number("msgs_per_op_max", 0.0, 0.0, 1e12);
+  if (r.raw("stable_median_ms_max")) {
+    bounds.stable_median_max_ns = r.duration_ms("stable_median_ms_max", 0, 0, kScenarioDurationMax);
+  }
+  if (r.raw("stable_max_ms_max")) {
+    bounds.stable_max_max_ns = r.duration_ms("stable_max_ms_max", 0, 0, kScenarioDurationMax);
+  }
+  r.finish();
+  checks.broadcast = bounds;
 }
 
 // "register", or {"model": "register", "steps_max": 1000000, "memo_mb_max": 256}.

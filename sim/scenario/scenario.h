@@ -121,12 +121,24 @@ struct WorkloadSpec {
   std::uint32_t attempts_max = 3;     // tries per operation (redirects and timeouts)
   TimeNs start_ns = 0;
   std::optional<TimeNs> stop_ns;      // no new operations after this (default: run end)
+  // When the generator's final operations (Generator::final_ops, e.g. one read per node) are
+  // issued, whatever stop_ns says; unset: never.
+  std::optional<TimeNs> final_ns;
   enum class Target { any, round_robin, node };
   Target target = Target::any;        // where a client sends an operation first
   NodeId target_node = 0;             // for Target::node
   nlohmann::json params = nlohmann::json::object();  // generator-specific keys, validated by it
 
   bool operator==(const WorkloadSpec&) const = default;
+};
+
+// Bounds a broadcast run must meet (checks.broadcast); unset: measured, not asserted.
+struct BroadcastBoundsSpec {
+  std::optional<double> msgs_per_op_max;
+  std::optional<TimeNs> stable_median_max_ns;
+  std::optional<TimeNs> stable_max_max_ns;
+
+  bool operator==(const BroadcastBoundsSpec&) const = default;
 };
 
 struct ChecksSpec {
@@ -137,6 +149,8 @@ struct ChecksSpec {
   bool liveness = false;
   TimeNs liveness_within_ns = 5 * kNsPerSec;      // after calm, progress must resume this soon
   std::optional<TimeNs> calm_ns;                  // default: when the last fault is undone
+  // The broadcast checker (sim/check/broadcast.h): on by default with the broadcast workload.
+  std::optional<BroadcastBoundsSpec> broadcast;
 
   bool operator==(const ChecksSpec&) const = default;
 };

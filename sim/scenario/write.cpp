@@ -79,11 +79,12 @@ json workload_json(const WorkloadSpec& w, const NodeNames& names) {
   out["attempts"] = w.attempts_max;
   out["start_ms"] = ms_json(w.start_ns);
   if (w.stop_ns) out["stop_ms"] = ms_json(*w.stop_ns);
+  if (w.final_ns) out["final_ms"] = ms_json(*w.final_ns);
   out["target"] = target_name(w, names);
   return out;
 }
 
-json checks_json(const ChecksSpec& checks) {
+json checks_json(const ChecksSpec& checks, const WorkloadSpec& workload) {
   json out = {{"invariants", checks.invariants}};
   if (checks.linearizability) {
     out["linearizability"] = {{"model", *checks.linearizability},
@@ -96,6 +97,16 @@ json checks_json(const ChecksSpec& checks) {
     out["liveness"] = std::move(liveness);
   } else {
     out["liveness"] = false;
+  }
+  if (checks.broadcast) {
+    json bounds = json::object();
+    const BroadcastBoundsSpec& b = *checks.broadcast;
+    if (b.msgs_per_op_max) bounds["msgs_per_op_max"] = *b.msgs_per_op_max;
+    if (b.stable_median_max_ns) bounds["stable_median_ms_max"] = ms_json(*b.stable_median_max_ns);
+    if (b.stable_max_max_ns) bounds["stable_max_ms_max"] = ms_json(*b.stable_max_max_ns);
+    out["broadcast"] = std::move(bounds);
+  } else if (workload.kind == "broadcast") {
+    out["broadcast"] = false;  // on by default for this workload: say it was turned off
   }
   return out;
 }
@@ -133,7 +144,7 @@ nlohmann::json to_json(const Scenario& s) {
           {"clocks", clocks_json(s.clocks, names)},
           {"faults", std::move(faults)},
           {"workload", workload_json(s.workload, names)},
-          {"checks", checks_json(s.checks)},
+          {"checks", checks_json(s.checks, s.workload)},
           {"expect", expect_json(s.expect)},
           {"run", run_json(s.run)}};
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/workload/bank.h"
+#include "sim/workload/broadcast.h"
 #include "sim/workload/generator.h"
 
 namespace dsim {
@@ -96,6 +97,7 @@ void validate_mix(ObjectReader& w, double write_default) {
 
 void register_all_workloads(WorkloadRegistry& registry) {
   register_bank_workload(registry);
+  register_broadcast_workload(registry);
   registry.add(WorkloadInfo{
       "none", "no clients",
       [](ObjectReader&) {},

@@ -20,12 +20,22 @@ struct OpTemplate {
   std::string f;
   std::optional<std::string> key;
   nlohmann::json value;
+  // Pinned: sent to this node, and retried there, never elsewhere (a read of what one node holds
+  // means nothing if another node answers it). Unset: the workload's target decides.
+  std::optional<std::uint32_t> node;
 };
 
 class Generator {
  public:
   virtual ~Generator() = default;
   virtual OpTemplate next(std::uint32_t client, Rng& rng) = 0;
+  // The operations issued at workload.final_ms, after the regular ones, shared out among the
+  // clients as they become free (e.g. one read pinned to each node, to see what each ended with).
+  // They do not count against workload.ops.
+  virtual std::vector<OpTemplate> final_ops(std::uint32_t nodes) {
+    (void)nodes;
+    return {};
+  }
 };
 
 struct WorkloadInfo {

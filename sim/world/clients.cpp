@@ -30,11 +30,30 @@ NodeId World::first_target(std::uint32_t client) {
   return static_cast<NodeId>(clients_[client].rng.below(nodes_.size()));
 }
 
+// The final operations are due: free clients take them now, busy ones when they finish.
+void World::start_final_ops() {
+  const auto ops = generator_->final_ops(size());
+  final_ops_.assign(ops.begin(), ops.end());
+  final_due_ = true;
+  for (std::uint32_t c = 0; c < clients_.size() && !final_ops_.empty(); ++c) {
+    if (!clients_[c].op) client_next(c);
+  }
+}
+
 void World::client_next(std::uint32_t client) {
   Client& c = clients_[client];
-  assert(!c.op);
-  if (!clients_may_issue()) return;
-  const OpTemplate t = generator_->next(client, c.rng);
+  // Busy: a wake-up from before the final operations fell due; its completion schedules the next.
+  if (c.op) return;
+  OpTemplate t;
+  if (final_due_ && !final_ops_.empty()) {
+    t = std::move(final_ops_.front());
+    final_ops_.pop_front();
+  } else if (final_due_ || !clients_may_issue()) {
+    return;
+  } else {
+    t = generator_->next(client, c.rng);
+    ++ops_issued_;
+  }
   const std::uint64_t op = history_.ops.size();
   check::Operation operation;
   operation.process = client;
@@ -46,11 +65,11 @@ void World::client_next(std::uint32_t client) {
   history_.ops.push_back(std::move(operation));
   history_client_.push_back(client);
   answered_ns_.push_back(kTimeNever);
-  ++ops_issued_;
   c.op = op;
   c.attempt = 0;
   c.maybe_applied = false;
-  c.node = first_target(client);
+  c.pinned = t.node && *t.node < nodes_.size();
+  c.node = c.pinned ? *t.node : first_target(client);
   ++c.issued;
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
   record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(fields::json_text(t.value))), [&] {
@@ -111,7 +130,7 @@ void World::client_timeout(std::uint32_t client, std::uint64_t op, std::uint32_t
     return;
   }
   ++c.attempt;
-  c.node = static_cast<NodeId>((c.node + 1) % nodes_.size());
+  if (!c.pinned) c.node = static_cast<NodeId>((c.node + 1) % nodes_.size());
   client_send(client);
 }
 
@@ -142,6 +161,10 @@ void World::client_reply(std::uint64_t slot) {
         return;
       }
       ++c.attempt;
+      if (c.pinned) {
+        client_send(f.client);
+        return;
+      }
       c.node = f.reply.leader_hint && *f.reply.leader_hint < nodes_.size()
                    ? *f.reply.leader_hint
                    : static_cast<NodeId>((c.node + 1) % nodes_.size());

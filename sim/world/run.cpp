@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/check/broadcast.h"
 #include "sim/check/linearizability.h"
 #include "sim/check/model.h"
 #include "sim/core/hash.h"
@@ -96,6 +97,19 @@ bool outcome_held(ExpectSpec::Outcome expected, const std::vector<Finding>& find
 
 }  // namespace
 
+// The broadcast checker over the history and the servers' message count; its figures go to the
+// summary under "broadcast".
+void World::check_broadcast_run(nlohmann::json& metrics) {
+  const BroadcastBoundsSpec& spec = *scenario_.checks.broadcast;
+  const check::BroadcastBounds bounds{spec.msgs_per_op_max, spec.stable_median_max_ns, spec.stable_max_max_ns};
+  check::BroadcastResult checked = check::check_broadcast(history_, stats_.messages_sent, bounds);
+  for (auto& p : checked.problems) {
+    record_finding(Finding{Finding::Kind::safety, p.inconclusive ? "inconclusive" : "broadcast", p.name, p.detail,
+                           stats_.end_ns, std::move(p.data)});
+  }
+  metrics["broadcast"] = std::move(checked.metrics);
+}
+
 void World::finish(RunResult& result) {
   stats_.end_ns = queue_.now_ns();
   const TimeNs calm_ns = calm_time(scenario_);
@@ -124,6 +138,7 @@ void World::finish(RunResult& result) {
                              result.linearizability});
     }
   }
+  if (scenario_.checks.broadcast) check_broadcast_run(report.metrics);
   if (scenario_.checks.liveness) {
     if (auto f = check_liveness(scenario_, history_, answered_ns_, calm_ns, end_ns_)) record_finding(*f);
   }

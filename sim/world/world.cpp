@@ -91,6 +91,7 @@ void World::run(RunResult& result) {
         static_cast<std::uint64_t>(std::max<TimeNs>(scenario_.workload.think_ns, 1))));
     queue_.push(scenario_.workload.start_ns + jitter_ns, kClientNext, c, 0);
   }
+  if (generator_ && scenario_.workload.final_ns) queue_.push(*scenario_.workload.final_ns, kFinalOps, 0, 0);
 
   stats_.stop_reason = "quiescent";
   while (!stopped_ && !queue_.empty()) {
@@ -122,6 +123,7 @@ void World::dispatch(const Event& e) {
       break;
     case kRequestArrive: arrive_request(e.arg); break;
     case kReplyArrive: client_reply(e.arg); break;
+    case kFinalOps: start_final_ops(); break;
     default: assert(false && "unknown event kind");
   }
 }

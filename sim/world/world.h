@@ -47,6 +47,7 @@ class World final : private ClusterView {
     kClientTimeout,  // target: client, arg: op index * kAttemptsLimit + attempt
     kRequestArrive,  // arg: request slot
     kReplyArrive,    // arg: reply slot
+    kFinalOps,       // the generator's final operations become due
   };
   static constexpr std::uint64_t kAttemptsLimit = 128;
 
@@ -102,6 +103,7 @@ class World final : private ClusterView {
     NodeId node = 0;            // where the current attempt went
     bool maybe_applied = false; // some attempt may have taken effect (timed out)
     std::uint64_t issued = 0;
+    bool pinned = false;        // the operation must be answered by `node` (OpTemplate::node)
   };
   // One step of the fault schedule: a scenario action, or the undo of one.
   struct FaultStep {
@@ -146,6 +148,7 @@ class World final : private ClusterView {
   // `answered`: a node's reply ended the operation (not the client's own timeout).
   void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output, bool answered);
   NodeId first_target(std::uint32_t client);
+  void start_final_ops();
   bool clients_may_issue() const;
 
   // ---- Recording ----
@@ -168,6 +171,7 @@ class World final : private ClusterView {
   TimeNs now_ns() const override { return queue_.now_ns(); }
 
   void finish(RunResult& result);
+  void check_broadcast_run(nlohmann::json& metrics);
 
   const Scenario& scenario_;
   RunOptions options_;
@@ -179,6 +183,8 @@ class World final : private ClusterView {
   std::vector<Node> nodes_;
   std::vector<Client> clients_;
   std::vector<FaultStep> steps_;
+  std::deque<OpTemplate> final_ops_;  // due and not yet taken by a client
+  bool final_due_ = false;
   std::map<std::size_t, std::int64_t> drift_before_;  // clock-drift fault -> drift to restore
   std::map<std::size_t, std::vector<NodeId>> selected_;  // selector fault -> the node it chose
   Rng select_rng_{0};           // "pick": "random" draws, only when such a fault fires

@@ -1,0 +1,45 @@
+// Registration: the parameters, the known bug and the factory of broadcast nodes.
+#include <memory>
+
+#include "protocols/broadcast/broadcast.h"
+#include "protocols/broadcast/node.h"
+#include "protocols/broadcast/observer.h"
+#include "protocols/broadcast/options.h"
+
+namespace dsim::broadcast {
+
+namespace {
+
+class Broadcast final : public Protocol {
+ public:
+  explicit Broadcast(Options options) : options_(options) {}
+  std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(options_); }
+  std::unique_ptr<Observer> make_observer() const override {
+    return std::make_unique<BroadcastObserver>(options_.period_ns);
+  }
+
+ private:
+  Options options_;
+};
+
+}  // namespace
+
+void register_broadcast(ProtocolRegistry& registry) {
+  std::vector<KnownBug> bugs;
+  for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
+  registry.add(ProtocolInfo{
+      "broadcast",
+      "Maelstrom's broadcast (Gossip Glomers): push, pull and push-pull rumor spreading with stop rules, "
+      "anti-entropy, or flooding over a grid, line, tree-k or total topology",
+      std::move(bugs),
+      [](ObjectReader& params, std::uint32_t) { read_options(params); },
+      [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
+        Diagnostics diag;
+        ObjectReader params(config.params, "/cluster/params", diag);
+        Options options = read_options(params);
+        options.bugs = read_bugs(config.bugs);
+        return std::make_unique<Broadcast>(options);
+      }});
+}
+
+}  // namespace dsim::broadcast

@@ -1,5 +1,8 @@
 #include "sim/workload/visibility.h"
 
+#include <cassert>
+#include <deque>
+
 #include <fmt/format.h>
 
 namespace dsim {
@@ -25,15 +28,21 @@ class VisibilityGenerator final : public Generator {
   OpTemplate next(std::uint32_t client, Rng& rng) override {
     Probe& p = probes_.at(client);
     OpTemplate op;
+    op.key = fmt::format("v{}", p.index);
     if (p.read_pending) {
       p.read_pending = false;
-      op.key = fmt::format("v{}", p.index);
       op.f = "read";
       op.node = nodes_ > 1 ? static_cast<NodeId>((p.write_node + 1 + rng.below(nodes_ - 1)) % nodes_) : 0;
       return op;
     }
-    p.index = started_++;
-    p.delay_ns = delays_ns_[p.index % delays_ns_.size()];
+    assert(!exhausted(client));
+    if (!retry_.empty()) {
+      p.slot = retry_.front();
+      retry_.pop_front();
+    } else {
+      p.slot = slots_assigned_++;
+    }
+    p.index = writes_++;
     p.write_node = static_cast<NodeId>(rng.below(nodes_));
     op.key = fmt::format("v{}", p.index);
     op.f = "write";
@@ -44,19 +53,23 @@ class VisibilityGenerator final : public Generator {
 
   std::optional<TimeNs> completed(std::uint32_t client, const check::Operation& op) override {
     Probe& p = probes_.at(client);
-    if (op.f != "write" || op.type != check::OpType::ok) return std::nullopt;
+    if (op.f != "write") return std::nullopt;
+    if (op.type != check::OpType::ok) {
+      retry_.push_back(p.slot);  // not acknowledged: the probe is redone on a fresh key
+      return std::nullopt;
+    }
     p.read_pending = true;
-    return p.delay_ns;
+    return delays_ns_[p.slot % delays_ns_.size()];
   }
 
   bool exhausted(std::uint32_t client) const override {
-    return !probes_.at(client).read_pending && started_ >= probes_total_;
+    return !probes_.at(client).read_pending && retry_.empty() && slots_assigned_ >= probes_total_;
   }
 
  private:
   struct Probe {
-    std::uint64_t index = 0;
-    TimeNs delay_ns = 0;
+    std::uint64_t slot = 0;   // which probe (its delay: slot modulo the delays)
+    std::uint64_t index = 0;  // which key and value
     NodeId write_node = 0;
     bool read_pending = false;
   };
@@ -64,7 +77,9 @@ class VisibilityGenerator final : public Generator {
   std::uint64_t probes_total_;
   std::uint32_t nodes_ = 0;
   std::vector<Probe> probes_;  // per client
-  std::uint64_t started_ = 0;
+  std::uint64_t slots_assigned_ = 0;
+  std::uint64_t writes_ = 0;
+  std::deque<std::uint64_t> retry_;  // probes whose write was not acknowledged
 };
 
 void validate_visibility(ObjectReader& w) {

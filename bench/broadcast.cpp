@@ -31,7 +31,7 @@ dsim::Scenario broadcast_scenario(std::uint32_t nodes, std::int64_t duration_ms)
                                          {"stop_k", 3}, {"anti_entropy_ms", 5000}, {"period_jitter", true}}}}},
                 {"network", {{"latency", {{"dist", "uniform"}, {"min_ms", 5}, {"max_ms", 50}, {"floor_ms", 0}}}}},
                 {"workload", {{"kind", "broadcast"}, {"clients", 10}, {"think_ms", 100}, {"read", 0.1}, {"stop_ms", duration_ms - 5000},
-                              {"final_ms", duration_ms - 1000}}},
+                              {"final_after_ms", 4000}}},
                 {"checks", {{"invariants", false}}},
                 {"expect", {{"safety", "any"}}},
                 {"run", {{"seed", 1}, {"duration_ms", duration_ms}}}});

@@ -1,7 +1,7 @@
 // The replicated state machine: a map from keys to JSON values, changed only by applying
 // committed log entries in log order. It serves both client workloads: the register workload
 // (read / write / cas; no key means the one register "") and the kv workload (get / put / append,
-// and cas too).
+// and cas too), and the set workload (add puts an element into the array a key holds).
 //
 // Client sessions (Raft thesis §6.3): each client's latest applied request id and its result.
 // A client runs one operation at a time and its request ids only grow, so one slot per client is

@@ -1,11 +1,15 @@
 // `dsim check FILE --model M`: is a recorded history linearizable? Exit 0 ok, 1 illegal,
-// 3 unknown (a budget ran out), 2 bad input.
+// 3 unknown (a budget ran out), 2 bad input. --lost-writes, --staleness and --t-visibility-ms
+// add (or, without --model, replace it with) the weak-consistency checks: lost writes found
+// exit 1, no final read exit 3; staleness and t-visibility are measurements.
 #include <iostream>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "sim/check/linearizability.h"
+#include "sim/check/lost_writes.h"
+#include "sim/check/staleness.h"
 #include "sim/check/parse.h"
 #include "sim/cli/commands.h"
 
@@ -21,7 +25,42 @@ struct CheckOptions {
   bool json = false;
   bool no_split = false;
   check::CheckBudget budget;
+  bool lost_writes = false;
+  bool staleness = false;
+  std::vector<double> t_visibility_ms;
+  bool weak() const { return lost_writes || staleness || !t_visibility_ms.empty(); }
 };
+
+// The weak-consistency checks asked for: their figures into `out`, their text to stdout unless
+// JSON; returns the exit code they alone imply.
+int run_weak_checks(const CheckOptions& o, const check::History& h, nlohmann::json& out) {
+  int code = kExitHeld;
+  if (o.lost_writes) {
+    const auto r = check::check_lost_writes(h);
+    out["lost_writes"] = check::to_json(r);
+    if (!o.json) std::cout << "lost writes: " << check::summary_line(r) << "\n";
+    code = r.violated() ? kExitViolated : r.inconclusive() ? kExitInconclusive : code;
+  }
+  if (o.staleness) {
+    const auto r = check::check_staleness(h);
+    out["staleness"] = check::to_json(r);
+    if (!o.json) std::cout << "staleness: " << check::summary_line(r) << "\n";
+  }
+  if (!o.t_visibility_ms.empty()) {
+    std::vector<std::int64_t> t_ns;
+    for (double ms : o.t_visibility_ms) t_ns.push_back(static_cast<std::int64_t>(ms * 1e6));
+    const auto r = check::check_t_visibility(h, t_ns);
+    out["t_visibility"] = check::to_json(r);
+    if (!o.json) {
+      std::cout << "t-visibility (t ms: reads, visible, P [95%]):\n";
+      for (const auto& b : r.buckets) {
+        std::cout << fmt::format("  {:>8}: {} {} {:.4f} [{:.4f}, {:.4f}]\n", static_cast<double>(b.t_ns) / 1e6, b.reads,
+                                 b.visible, b.probability(), b.low, b.high);
+      }
+    }
+  }
+  return code;
+}
 
 int exit_code_of(check::Verdict verdict) {
   switch (verdict) {
@@ -33,24 +72,41 @@ int exit_code_of(check::Verdict verdict) {
 }
 
 int run_check(CheckOptions& options) {
-  const check::Model* model = check::find_model(options.model);
+  if (options.model.empty() && !options.weak()) {
+    std::cerr << "error: expected --model, --lost-writes, --staleness or --t-visibility-ms, found none\n";
+    return kExitBadInput;
+  }
+  for (std::size_t i = 1; i < options.t_visibility_ms.size(); ++i) {
+    if (options.t_visibility_ms[i] <= options.t_visibility_ms[i - 1]) {
+      std::cerr << fmt::format("error: --t-visibility-ms: expected increasing times, found {} after {}\n",
+                               options.t_visibility_ms[i], options.t_visibility_ms[i - 1]);
+      return kExitBadInput;
+    }
+  }
+  const check::Model* model = options.model.empty() ? nullptr : check::find_model(options.model);
   const std::optional<check::Format> format = check::parse_format_name(options.format);
   // CLI11 has checked both names; these are the invariants it established.
-  if (model == nullptr || !format) return kExitBadInput;
+  if ((model == nullptr && !options.model.empty()) || !format) return kExitBadInput;
   const check::ParseResult parsed = check::load_history(options.file, *format, model);
   if (parsed.error) {
     std::cerr << "error: " << parsed.error->to_string() << "\n";
     return kExitBadInput;
   }
+  if (!model) {
+    nlohmann::json out = nlohmann::json::object();
+    const int code = run_weak_checks(options, parsed.history, out);
+    if (options.json) std::cout << out.dump(2) << "\n";
+    return code;
+  }
   if (options.timeout_s > 0) options.budget.wall_seconds_max = options.timeout_s;
   const check::LinearizabilityResult result =
       check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
-  if (options.json) {
-    std::cout << check::to_json(result, parsed.history).dump(2) << "\n";
-  } else {
-    std::cout << check::describe(result, parsed.history);
-  }
-  return exit_code_of(result.verdict);
+  nlohmann::json out = check::to_json(result, parsed.history);
+  if (!options.json) std::cout << check::describe(result, parsed.history);
+  const int weak_code = options.weak() ? run_weak_checks(options, parsed.history, out) : kExitHeld;
+  if (options.json) std::cout << out.dump(2) << "\n";
+  const int code = exit_code_of(result.verdict);
+  return code == kExitHeld ? weak_code : code;
 }
 
 }  // namespace
@@ -61,8 +117,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "check", "Check a recorded history for linearizability against a model");
   command->add_option("file", options->file, "History file (Jepsen log, EDN lines, dsim JSON)")
       ->required();
-  command->add_option("--model", options->model, "Sequential model to check against")
-      ->required()
+  command->add_option("--model", options->model,
+                      "Sequential model to check against (required unless a weak-consistency check is asked)")
       ->check(CLI::IsMember(check::model_names()));
   command->add_option("--format", options->format, "Input format (default: detect)")
       ->check(CLI::IsMember({"auto", "jepsen-log", "edn", "json"}));
@@ -80,6 +136,13 @@ void add_check_command(CLI::App& app, int& exit_code) {
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->add_flag("--no-split", options->no_split,
                     "Check all keys together instead of one key at a time (slower; for comparison)");
+  command->add_flag("--lost-writes", options->lost_writes,
+                    "Set history (add / read): acknowledged adds missing from the final reads");
+  command->add_flag("--staleness", options->staleness, "k-staleness of every read (unique write values)");
+  command->add_option("--t-visibility-ms", options->t_visibility_ms,
+                      "t-visibility buckets: increasing times in ms, e.g. 0,0.5,1")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
   command->callback([options, &exit_code] { exit_code = run_check(*options); });
 }
 

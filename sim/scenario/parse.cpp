@@ -15,6 +15,7 @@
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/weak_checks_json.h"
 #include "sim/workload/generator.h"
 
 namespace dsim {
@@ -286,8 +287,7 @@ void ScenarioReader::read_faults(const json& value) {
 }
 
 const std::vector<std::string> kWorkloadCommonKeys = {"kind",     "clients",  "ops",     "think_ms", "timeout_ms",
-                                                      "attempts", "start_ms", "stop_ms", "target",
-                                                      "final_ms"};
+                                                      "attempts", "start_ms", "stop_ms", "target"};
 
 void ScenarioReader::read_workload(const json* value) {
   WorkloadSpec& w = scenario_.workload;
@@ -318,14 +318,6 @@ void ScenarioReader::read_workload(const json* value) {
                                                  ns_to_ms(stop)));
     }
     w.stop_ns = stop;
-  }
-  if (r.has("final_ms")) {
-    const TimeNs final_ns = r.duration_ms("final_ms", run_max(), 0, run_max());
-    if (w.stop_ns && final_ns < *w.stop_ns) {
-      diag_.error(r.path("final_ms"), fmt::format("expected a time at or after stop_ms ({}), found {}",
-                                                  ns_to_ms(*w.stop_ns), ns_to_ms(final_ns)));
-    }
-    w.final_ns = final_ns;
   }
   read_target(r);
   // Without a known generator, which other keys belong is unknown: the kind error says enough.
@@ -361,6 +353,7 @@ void ScenarioReader::read_checks(const json& value) {
   if (const json* lin = r.raw("linearizability")) read_linearizability(*lin, r.path("linearizability"));
   if (const json* live = r.raw("liveness")) read_liveness(*live, r.path("liveness"));
   if (const json* broadcast = r.raw("broadcast")) read_broadcast(*broadcast, r.path("broadcast"));
+  read_weak_checks(r, scenario_);
   r.finish();
 }
 

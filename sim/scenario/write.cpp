@@ -6,6 +6,7 @@
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/weak_checks_json.h"
 
 namespace dsim {
 
@@ -79,7 +80,6 @@ json workload_json(const WorkloadSpec& w, const NodeNames& names) {
   out["attempts"] = w.attempts_max;
   out["start_ms"] = ms_json(w.start_ns);
   if (w.stop_ns) out["stop_ms"] = ms_json(*w.stop_ns);
-  if (w.final_ns) out["final_ms"] = ms_json(*w.final_ns);
   out["target"] = target_name(w, names);
   return out;
 }
@@ -108,6 +108,7 @@ json checks_json(const ChecksSpec& checks, const WorkloadSpec& workload) {
   } else if (workload.kind == "broadcast") {
     out["broadcast"] = false;  // on by default for this workload: say it was turned off
   }
+  write_weak_checks(checks, out);
   return out;
 }
 

@@ -14,12 +14,17 @@
 
 namespace dsim {
 
-bool World::clients_may_issue() const {
+bool World::clients_may_issue(std::uint32_t client) const {
   const auto& w = scenario_.workload;
-  return queue_.now_ns() < stop_issuing_ns_ && (w.ops_max == 0 || static_cast<std::int64_t>(ops_issued_) < w.ops_max);
+  return queue_.now_ns() < stop_issuing_ns_ && (w.ops_max == 0 || static_cast<std::int64_t>(ops_issued_) < w.ops_max) &&
+         !generator_->exhausted(client);
 }
 
-NodeId World::first_target(std::uint32_t client) {
+NodeId World::first_target(std::uint32_t client, const OpTemplate& t) {
+  if (t.node) {
+    assert(*t.node < nodes_.size() && "a generator targets a node of the cluster");
+    return *t.node;
+  }
   const auto& w = scenario_.workload;
   switch (w.target) {
     case WorkloadSpec::Target::node: return w.target_node;
@@ -30,30 +35,44 @@ NodeId World::first_target(std::uint32_t client) {
   return static_cast<NodeId>(clients_[client].rng.below(nodes_.size()));
 }
 
-// The final operations are due: free clients take them now, busy ones when they finish.
-void World::start_final_ops() {
-  const auto ops = generator_->final_ops(size());
-  final_ops_.assign(ops.begin(), ops.end());
-  final_due_ = true;
-  for (std::uint32_t c = 0; c < clients_.size() && !final_ops_.empty(); ++c) {
-    if (!clients_[c].op) client_next(c);
+// The main phase while it lasts, then the final operations dealt to this client.
+std::optional<OpTemplate> World::next_op(Client& c, std::uint32_t client) {
+  if (final_phase_ != FinalPhase::started && clients_may_issue(client)) return generator_->next(client, c.rng);
+  if (c.final_ops.empty()) return std::nullopt;
+  OpTemplate t = std::move(c.final_ops.front());
+  c.final_ops.pop_front();
+  return t;
+}
+
+// The main phase is over once every client is idle; the final phase starts when the cluster is
+// calm too, plus the generator's delay.
+void World::client_idle(std::uint32_t client) {
+  clients_[client].idle = true;
+  if (final_phase_ != FinalPhase::waiting) return;
+  if (!std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.idle; })) return;
+  final_phase_ = FinalPhase::scheduled;
+  const TimeNs at_ns = std::max(queue_.now_ns(), calm_ns_) + *generator_->final_after_ns();
+  queue_.push(at_ns, kFinalPhase, 0, 0);
+}
+
+void World::start_final_phase() {
+  assert(final_phase_ == FinalPhase::scheduled);
+  final_phase_ = FinalPhase::started;
+  std::vector<OpTemplate> ops = generator_->final_ops();
+  for (std::size_t i = 0; i < ops.size(); ++i) clients_[i % clients_.size()].final_ops.push_back(std::move(ops[i]));
+  for (std::uint32_t c = 0; c < clients_.size(); ++c) {
+    if (!clients_[c].idle || clients_[c].final_ops.empty()) continue;
+    clients_[c].idle = false;
+    queue_.push(queue_.now_ns(), kClientNext, c, 0);
   }
 }
 
 void World::client_next(std::uint32_t client) {
   Client& c = clients_[client];
-  // Busy: a wake-up from before the final operations fell due; its completion schedules the next.
-  if (c.op) return;
-  OpTemplate t;
-  if (final_due_ && !final_ops_.empty()) {
-    t = std::move(final_ops_.front());
-    final_ops_.pop_front();
-  } else if (final_due_ || !clients_may_issue()) {
-    return;
-  } else {
-    t = generator_->next(client, c.rng);
-    ++ops_issued_;
-  }
+  assert(!c.op);
+  const std::optional<OpTemplate> next = next_op(c, client);
+  if (!next) return client_idle(client);
+  const OpTemplate& t = *next;
   const std::uint64_t op = history_.ops.size();
   check::Operation operation;
   operation.process = client;
@@ -65,11 +84,12 @@ void World::client_next(std::uint32_t client) {
   history_.ops.push_back(std::move(operation));
   history_client_.push_back(client);
   answered_ns_.push_back(kTimeNever);
+  ++ops_issued_;
   c.op = op;
   c.attempt = 0;
   c.maybe_applied = false;
-  c.pinned = t.node && *t.node < nodes_.size();
-  c.node = c.pinned ? *t.node : first_target(client);
+  c.node = first_target(client, t);
+  c.pinned = t.pinned && t.node.has_value();
   ++c.issued;
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
   record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(fields::json_text(t.value))), [&] {
@@ -161,13 +181,11 @@ void World::client_reply(std::uint64_t slot) {
         return;
       }
       ++c.attempt;
-      if (c.pinned) {
-        client_send(f.client);
-        return;
+      if (!c.pinned) {
+        c.node = f.reply.leader_hint && *f.reply.leader_hint < nodes_.size()
+                     ? *f.reply.leader_hint
+                     : static_cast<NodeId>((c.node + 1) % nodes_.size());
       }
-      c.node = f.reply.leader_hint && *f.reply.leader_hint < nodes_.size()
-                   ? *f.reply.leader_hint
-                   : static_cast<NodeId>((c.node + 1) % nodes_.size());
       client_send(f.client);
       return;
   }
@@ -187,7 +205,8 @@ void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::
     return nlohmann::json{{"op", *c.op}, {"type", type_name}, {"value", o.output}};
   });
   c.op.reset();
-  queue_.push(queue_.now_ns() + scenario_.workload.think_ns, kClientNext, client, 0);
+  const TimeNs pause_ns = generator_->completed(client, o).value_or(scenario_.workload.think_ns);
+  queue_.push(queue_.now_ns() + pause_ns, kClientNext, client, 0);
 }
 
 }  // namespace dsim

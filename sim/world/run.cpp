@@ -10,11 +10,10 @@
 #include "sim/check/linearizability.h"
 #include "sim/check/model.h"
 #include "sim/core/hash.h"
+#include "sim/world/history_checks.h"
 #include "sim/world/world.h"
 
 namespace dsim {
-
-namespace {
 
 TimeNs calm_time(const Scenario& scenario) {
   if (scenario.checks.calm_ns) return *scenario.checks.calm_ns;
@@ -22,6 +21,8 @@ TimeNs calm_time(const Scenario& scenario) {
   for (const FaultAction& f : scenario.faults) calm_ns = std::max(calm_ns, f.at_ns + f.duration_ns.value_or(0));
   return calm_ns;
 }
+
+namespace {
 
 // Progress must resume after calm: some operation succeeds within the bound, and no operation
 // started after the bound is left without an answer.
@@ -139,6 +140,11 @@ void World::finish(RunResult& result) {
     }
   }
   if (scenario_.checks.broadcast) check_broadcast_run(report.metrics);
+  {
+    std::vector<Finding> found;
+    result.history_checks = run_history_checks(scenario_, history_, stats_.end_ns, found);
+    for (const Finding& f : found) record_finding(f);
+  }
   if (scenario_.checks.liveness) {
     if (auto f = check_liveness(scenario_, history_, answered_ns_, calm_ns, end_ns_)) record_finding(*f);
   }

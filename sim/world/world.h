@@ -47,7 +47,7 @@ class World final : private ClusterView {
     kClientTimeout,  // target: client, arg: op index * kAttemptsLimit + attempt
     kRequestArrive,  // arg: request slot
     kReplyArrive,    // arg: reply slot
-    kFinalOps,       // the generator's final operations become due
+    kFinalPhase,     // the workload's final operations are dealt to the clients
   };
   static constexpr std::uint64_t kAttemptsLimit = 128;
 
@@ -103,7 +103,9 @@ class World final : private ClusterView {
     NodeId node = 0;            // where the current attempt went
     bool maybe_applied = false; // some attempt may have taken effect (timed out)
     std::uint64_t issued = 0;
-    bool pinned = false;        // the operation must be answered by `node` (OpTemplate::node)
+    bool idle = false;          // nothing to issue: no operation, no pause pending
+    bool pinned = false;        // the operation is answered by `node` only (OpTemplate::pinned)
+    std::deque<OpTemplate> final_ops;  // dealt at the final phase, issued in order
   };
   // One step of the fault schedule: a scenario action, or the undo of one.
   struct FaultStep {
@@ -147,9 +149,11 @@ class World final : private ClusterView {
   void client_reply(std::uint64_t slot);
   // `answered`: a node's reply ended the operation (not the client's own timeout).
   void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output, bool answered);
-  NodeId first_target(std::uint32_t client);
-  void start_final_ops();
-  bool clients_may_issue() const;
+  NodeId first_target(std::uint32_t client, const OpTemplate& t);
+  bool clients_may_issue(std::uint32_t client) const;
+  std::optional<OpTemplate> next_op(Client& c, std::uint32_t client);
+  void client_idle(std::uint32_t client);
+  void start_final_phase();
 
   // ---- Recording ----
   // Folds an event into the fingerprint and, when tracing, appends it to the trace; the event's
@@ -183,8 +187,6 @@ class World final : private ClusterView {
   std::vector<Node> nodes_;
   std::vector<Client> clients_;
   std::vector<FaultStep> steps_;
-  std::deque<OpTemplate> final_ops_;  // due and not yet taken by a client
-  bool final_due_ = false;
   std::map<std::size_t, std::int64_t> drift_before_;  // clock-drift fault -> drift to restore
   std::map<std::size_t, std::vector<NodeId>> selected_;  // selector fault -> the node it chose
   Rng select_rng_{0};           // "pick": "random" draws, only when such a fault fires
@@ -200,6 +202,9 @@ class World final : private ClusterView {
   std::uint64_t ops_issued_ = 0;
   TimeNs end_ns_ = 0;
   TimeNs stop_issuing_ns_ = 0;
+  TimeNs calm_ns_ = 0;
+  enum class FinalPhase { none, waiting, scheduled, started };
+  FinalPhase final_phase_ = FinalPhase::none;
   std::uint64_t fingerprint_ = 0;
   bool stopped_ = false;
   RunStats stats_;

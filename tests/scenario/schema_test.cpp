@@ -49,7 +49,8 @@ TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
       {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}}},
       {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}}},
       {"expect", {{"safety", "violated"}, {"violation", "x"}, {"liveness", "any"}}},
-      {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}, {"broadcast", true}}},
+      {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}, {"lost_writes", true},
+                  {"staleness", true}, {"broadcast", true}, {"t_visibility", {{"t_ms", {0, 1}}}}}},
   };
   for (const auto& [section, sample] : samples) {
     EXPECT_EQ(keys(s["properties"][section]["properties"]), keys(sample)) << section;

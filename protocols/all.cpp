@@ -1,5 +1,6 @@
 // Every protocol of this build, registered by name. One line per protocol.
 #include "protocols/abd/abd.h"
+#include "protocols/dynamo/dynamo.h"
 #include "protocols/pingpong/pingpong.h"
 #include "protocols/primary_backup/primary_backup.h"
 #include "protocols/raft/raft.h"
@@ -11,6 +12,7 @@ namespace dsim {
 
 void register_all_protocols(ProtocolRegistry& registry) {
   abd::register_abd(registry);
+  dynamo::register_dynamo(registry);
   pingpong::register_pingpong(registry);
   primary_backup::register_primary_backup(registry);
   raft::register_raft(registry);

@@ -202,6 +202,7 @@ void Node::begin_write(Context& ctx, std::uint64_t id, Op& op) {
 void Node::answer(Context& ctx, Op& op, Reply reply) {
   assert(!op.answered);
   op.answered = true;
+  if (reply.status == Reply::Status::ok) ++(op.kind == Kind::read ? counters_.reads_ok : counters_.writes_ok);
   ctx.reply(op.request, std::move(reply));
 }
 

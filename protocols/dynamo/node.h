@@ -35,7 +35,7 @@
 namespace dsim::dynamo {
 
 struct Counters {
-  std::uint64_t reads = 0, writes = 0, read_merge_writes = 0, gave_up = 0;
+  std::uint64_t reads = 0, writes = 0, read_merge_writes = 0, gave_up = 0, reads_ok = 0, writes_ok = 0;
   std::uint64_t reads_with_siblings = 0, read_repairs = 0, hinted_writes = 0, handoffs = 0;
   std::uint64_t ae_exchanges = 0, ae_messages = 0, ae_bytes = 0, ae_keys_sent = 0;
 };

@@ -11,7 +11,8 @@ namespace {
 
 void add(Counters& into, const Counters& c) {
   into.reads += c.reads, into.writes += c.writes, into.read_merge_writes += c.read_merge_writes;
-  into.gave_up += c.gave_up, into.reads_with_siblings += c.reads_with_siblings;
+  into.gave_up += c.gave_up, into.reads_ok += c.reads_ok, into.writes_ok += c.writes_ok;
+  into.reads_with_siblings += c.reads_with_siblings;
   into.read_repairs += c.read_repairs, into.hinted_writes += c.hinted_writes, into.handoffs += c.handoffs;
   into.ae_exchanges += c.ae_exchanges, into.ae_messages += c.ae_messages, into.ae_bytes += c.ae_bytes;
   into.ae_keys_sent += c.ae_keys_sent;
@@ -92,7 +93,7 @@ nlohmann::json DynamoObserver::metrics(const ClusterView& view) const {
     }
   }
   return {{"reads", total_.reads}, {"writes", total_.writes}, {"read_merge_writes", total_.read_merge_writes},
-          {"gave_up", total_.gave_up}, {"reads_with_siblings", total_.reads_with_siblings},
+          {"gave_up", total_.gave_up}, {"reads_ok", total_.reads_ok}, {"writes_ok", total_.writes_ok}, {"reads_with_siblings", total_.reads_with_siblings},
           {"max_siblings", max_siblings_}, {"replica_keys_with_siblings", sibling_keys}, {"replica_keys", keys},
           {"read_repairs", total_.read_repairs}, {"hinted_writes", total_.hinted_writes},
           {"handoffs", total_.handoffs}, {"hints_outstanding", hints},

@@ -1,5 +1,6 @@
 // The shared quorum machinery: ring placement and quorum waits.
 #include <algorithm>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -77,6 +78,26 @@ TEST(QuorumWait, FailsWhenUnreachableOrExpired) {
   EXPECT_EQ(majority(3), 2u);
   EXPECT_EQ(majority(4), 3u);
   EXPECT_EQ(majority(5), 3u);
+}
+
+}  // namespace
+}  // namespace dsim::quorum
+
+namespace dsim::quorum {
+namespace {
+
+// The placement the shipped scenarios rely on (they partition or crash a key's home replicas by
+// name): a change to token placement must update them, and this test says so.
+TEST(Ring, ShippedScenarioPlacement) {
+  const Ring ring(5, 8);
+  std::string shown;
+  for (const char* key : {"k0", "k1", "k2", "k3"}) {
+    shown += key;
+    for (NodeId n : ring.walk(key)) shown += fmt::format(" {}", n);
+    shown += ";";
+  }
+  std::cout << shown << "\n";
+  EXPECT_EQ(shown, "k0 2 0 1 4 3;k1 3 0 4 2 1;k2 2 0 1 4 3;k3 0 4 1 3 2;");
 }
 
 }  // namespace

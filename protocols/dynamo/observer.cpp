@@ -101,7 +101,13 @@ nlohmann::json DynamoObserver::metrics(const ClusterView& view) const {
                             {"bytes", total_.ae_bytes}, {"keys_sent", total_.ae_keys_sent}}}};
 }
 
-void DynamoObserver::at_end(const ClusterView& view, const check::History&, TimeNs calm_ns, Report& report) {
+void DynamoObserver::at_end(const ClusterView& view, const check::History& history, TimeNs calm_ns, Report& report) {
+  // A key written (or possibly written) within convergence_ms of the end is still settling.
+  std::set<std::string> settling;
+  for (const check::Operation& op : history.ops) {
+    const bool write = op.f != "read" && op.f != "get";
+    if (write && op.invoke_ns > view.now_ns() - options_.convergence_ns) settling.insert(op.key.value_or(""));
+  }
   std::set<std::string> keys;
   for (const auto& [key, writes] : acknowledged_) keys.insert(key);
   for (NodeId id = 0; id < view.size(); ++id) {
@@ -118,8 +124,10 @@ void DynamoObserver::at_end(const ClusterView& view, const check::History&, Time
     m["convergence"] = fmt::format("not judged: the run ends {} ms after the calm, before convergence_ms ({} ms)",
                                    ns_to_ms(settled_ns), ns_to_ms(options_.convergence_ns));
   } else {
-    m["convergence"] = fmt::format("judged {} keys", keys.size());
+    const auto judged = std::count_if(keys.begin(), keys.end(), [&](const std::string& k) { return !settling.count(k); });
+    m["convergence"] = fmt::format("judged {} keys ({} written too late to judge)", judged, keys.size() - judged);
     for (const std::string& key : keys) {
+      if (settling.count(key)) continue;
       if (auto f = check_convergence(view, key)) {
         f->at_ns = view.now_ns();
         report.findings.push_back(std::move(*f));

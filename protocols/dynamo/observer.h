@@ -2,7 +2,8 @@
 //   replica-monotonic (after every event)  a replica never forgets a version it held: under LWW
 //       its tag for a key never decreases, under vector clocks every clock it held stays covered
 //       by one it holds (judged per incarnation; a wiped disk legitimately forgets);
-//   convergence (at the end, when the run lasts convergence_ms past the calm)
+//   convergence (at the end, when the run lasts convergence_ms past the calm, for every key no
+//       client wrote in the last convergence_ms)
 //       diverged                  the live home replicas of a key hold different versions;
 //       lost-acknowledged-write   a write a client was told succeeded is covered by no home
 //                                 replica (LWW: every replica's tag is lower).

@@ -1,5 +1,6 @@
 #include "protocols/primary_backup/node.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include <fmt/format.h>
@@ -64,7 +65,7 @@ void Node::on_request(Context& ctx, const Request& request) {
                                             }()));
   }
   if (ctx.self() != kPrimary) return ctx.reply(request, Reply::redirect(kPrimary, "backups serve no requests"));
-  if (request.f != "write" && request.f != "cas") return ctx.reply(request, Reply::fail("unsupported: " + request.f));
+  if (request.f != "write" && request.f != "cas" && request.f != "add") return ctx.reply(request, Reply::fail("unsupported: " + request.f));
   if (duplicate(ctx, request)) return;
   if (queue_.size() >= options_.queue_max) return ctx.reply(request, Reply::fail("busy"));
   queue_.push_back(request);
@@ -107,6 +108,11 @@ void Node::start_next_write(Context& ctx) {
         continue;
       }
       value = request.value[1];
+    } else if (request.f == "add") {
+      // Writes are serialized, so adding to the committed set loses no concurrent add.
+      value = committed_value(request.key.value_or("")).value_or(nlohmann::json::array());
+      if (!value.is_array()) value = nlohmann::json::array();
+      if (std::find(value.begin(), value.end(), request.value) == value.end()) value.push_back(request.value);
     }
     const std::uint64_t version = entries_.empty() ? 1 : entries_.rbegin()->first + 1;
     Entry entry{version, request.key.value_or(""), value, request.id};

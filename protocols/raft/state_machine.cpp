@@ -1,9 +1,12 @@
 #include "protocols/raft/state_machine.h"
 
+#include <algorithm>
+
 namespace dsim::raft {
 
 bool is_known_operation(const std::string& f) {
-  return f == "read" || f == "write" || f == "cas" || f == "get" || f == "put" || f == "append";
+  return f == "read" || f == "write" || f == "cas" || f == "get" || f == "put" || f == "append" ||
+         f == "add";
 }
 
 bool is_read_operation(const std::string& f) { return f == "read" || f == "get"; }
@@ -12,6 +15,7 @@ std::string check_arguments(const std::string& f, const nlohmann::json& value) {
   if (!is_known_operation(f)) return "unsupported operation: " + f;
   if (f == "cas" && !(value.is_array() && value.size() == 2)) return "cas takes [expected, new]";
   if (f == "append" && !value.is_string()) return "append takes a string";
+  if (f == "add" && (value.is_null() || value.is_array() || value.is_object())) return "add takes a scalar element";
   return "";
 }
 
@@ -48,6 +52,12 @@ Outcome StateMachine::execute(const Entry& entry) {
   if (entry.f == "append") {
     nlohmann::json& slot = data_[key];
     slot = (slot.is_string() ? slot.get<std::string>() : std::string()) + entry.value.get<std::string>();
+    return Outcome{};
+  }
+  if (entry.f == "add") {  // the set workload: the key holds an array of distinct elements
+    nlohmann::json& slot = data_[key];
+    if (!slot.is_array()) slot = nlohmann::json::array();
+    if (std::find(slot.begin(), slot.end(), entry.value) == slot.end()) slot.push_back(entry.value);
     return Outcome{};
   }
   // cas [expected, new]; a key never written holds null.

@@ -24,6 +24,38 @@ std::string latency_line(const check::History& history) {
   return fmt::format("; ok latency p50 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms", at(0.5), at(0.99), at(1.0));
 }
 
+// The history checks' figures (sim/world/history_checks.h), one line each; the t-visibility
+// curve as a table, with the WARS model's prediction beside it when the scenario asked.
+void print_history_checks(std::ostream& out, const nlohmann::json& figures) {
+  if (const auto it = figures.find("lost_writes"); it != figures.end()) {
+    const auto& r = *it;
+    out << fmt::format("    lost writes      {} acknowledged adds of {}: {} lost, {} unexpected, {} recovered; {} final reads{}\n",
+                       r["acknowledged"].get<std::uint64_t>(), r["attempted"].get<std::uint64_t>(),
+                       r["lost"].get<std::uint64_t>(), r["unexpected"].get<std::uint64_t>(),
+                       r["recovered"].get<std::uint64_t>(), r["final_reads"].get<std::uint64_t>(),
+                       r["missing_somewhere"].get<std::uint64_t>() > r["lost"].get<std::uint64_t>()
+                           ? fmt::format(" ({} missing from some)", r["missing_somewhere"].get<std::uint64_t>())
+                           : "");
+  }
+  if (const auto it = figures.find("staleness"); it != figures.end()) {
+    const auto& r = *it;
+    out << fmt::format("    staleness        {} reads, {} stale ({:.2f}%), k max {}, k histogram {}\n",
+                       r["reads"].get<std::uint64_t>(), r["stale"].get<std::uint64_t>(),
+                       100 * r["stale_share"].get<double>(), r["k_max"].get<std::uint64_t>(), r["k_histogram"].dump());
+  }
+  if (const auto it = figures.find("t_visibility"); it != figures.end()) {
+    const bool model = !(*it)["buckets"].empty() && (*it)["buckets"][0].contains("model");
+    out << fmt::format("    t-visibility     {:>8} {:>7} {:>7} {:>8}  {:<17}{}\n", "t (ms)", "reads", "visible", "P",
+                       "95% interval", model ? "    WARS" : "");
+    for (const auto& b : (*it)["buckets"]) {
+      out << fmt::format("                     {:>8} {:>7} {:>7} {:>8.4f}  [{:.4f}, {:.4f}]{}\n", b["t_ms"].get<double>(),
+                         b["reads"].get<std::uint64_t>(), b["visible"].get<std::uint64_t>(),
+                         b["probability"].get<double>(), b["low"].get<double>(), b["high"].get<double>(),
+                         b.contains("model") ? fmt::format("  {:>8.4f}", b["model"].get<double>()) : "");
+    }
+  }
+}
+
 const char* kind_name(Finding::Kind kind) { return kind == Finding::Kind::safety ? "safety" : "liveness"; }
 
 }  // namespace
@@ -61,6 +93,7 @@ void print_summary(std::ostream& out, const std::string& file, const Scenario& s
     out << fmt::format("    linearizability  {} ({})\n", r.linearizability.value("verdict", "?"),
                        *s.checks.linearizability);
   }
+  print_history_checks(out, r.history_checks);
   if (s.checks.liveness) out << fmt::format("    liveness         within {:.0f} ms of calm\n", ns_to_ms(s.checks.liveness_within_ns));
   for (const Finding& f : r.findings) {
     out << fmt::format("    FOUND {} {} at {:.3f} ms: {}\n", kind_name(f.kind), f.id(), ns_to_ms(f.at_ns), f.detail);
@@ -84,6 +117,7 @@ bool write_trace_file(const std::string& path, const Scenario& scenario, const R
   nlohmann::json footer = {
       {"history", check::to_json(r.history)},
       {"linearizability", r.linearizability},
+      {"history_checks", r.history_checks},
       {"findings", findings},
       {"metrics", r.metrics},
       {"stats", {{"events", st.events}, {"messages_sent", st.messages_sent},

@@ -15,6 +15,7 @@
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/weak_checks_json.h"
 #include "sim/workload/generator.h"
 
 namespace dsim {
@@ -347,6 +348,7 @@ void ScenarioReader::read_checks(const json& value) {
   scenario_.checks.invariants = r.boolean("invariants", true);
   if (const json* lin = r.raw("linearizability")) read_linearizability(*lin, r.path("linearizability"));
   if (const json* live = r.raw("liveness")) read_liveness(*live, r.path("liveness"));
+  read_weak_checks(r, scenario_);
   r.finish();
 }
 

@@ -129,6 +129,34 @@ struct WorkloadSpec {
   bool operator==(const WorkloadSpec&) const = default;
 };
 
+// The WARS model's inputs (PBS §5; sim/net/wars.h): N, R, W and the four delay distributions.
+struct WarsSpec {
+  std::uint32_t n = 3;
+  std::uint32_t r = 1;
+  std::uint32_t w = 1;
+  LatencySpec w_latency, a_latency, r_latency, s_latency;
+  std::uint64_t trials = 100'000;
+
+  bool operator==(const WarsSpec&) const = default;
+};
+
+// The history checks of weakly consistent stores (sim/check/lost_writes.h, staleness.h).
+struct LostWritesCheck {
+  bool any = false;  // an acknowledged add missing from any final read is lost (default: from all)
+  bool operator==(const LostWritesCheck&) const = default;
+};
+struct StalenessCheck {
+  std::optional<std::int64_t> k_max;  // a read more than k_max versions behind is a finding
+  bool operator==(const StalenessCheck&) const = default;
+};
+struct TVisibilityCheck {
+  std::vector<TimeNs> t_ns;           // bucket bounds, increasing
+  std::optional<WarsSpec> model;      // print the WARS prediction beside the measurement
+  std::optional<double> tolerance_pp; // with model: |measured - predicted| beyond this (percentage points) is a finding
+  std::optional<double> min_probability;  // a bucket below this is a finding
+  bool operator==(const TVisibilityCheck&) const = default;
+};
+
 struct ChecksSpec {
   bool invariants = true;                         // the protocol's observer, after every event
   std::optional<std::string> linearizability;     // model name: "register", "cas-register", "kv"
@@ -137,6 +165,9 @@ struct ChecksSpec {
   bool liveness = false;
   TimeNs liveness_within_ns = 5 * kNsPerSec;      // after calm, progress must resume this soon
   std::optional<TimeNs> calm_ns;                  // default: when the last fault is undone
+  std::optional<LostWritesCheck> lost_writes;
+  std::optional<StalenessCheck> staleness;
+  std::optional<TVisibilityCheck> t_visibility;
 
   bool operator==(const ChecksSpec&) const = default;
 };

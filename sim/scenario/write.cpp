@@ -6,6 +6,7 @@
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/weak_checks_json.h"
 
 namespace dsim {
 
@@ -97,6 +98,7 @@ json checks_json(const ChecksSpec& checks) {
   } else {
     out["liveness"] = false;
   }
+  write_weak_checks(checks, out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include "sim/workload/bank.h"
 #include "sim/workload/generator.h"
+#include "sim/workload/set.h"
+#include "sim/workload/visibility.h"
 
 namespace dsim {
 
@@ -96,6 +98,8 @@ void validate_mix(ObjectReader& w, double write_default) {
 
 void register_all_workloads(WorkloadRegistry& registry) {
   register_bank_workload(registry);
+  register_set_workload(registry);
+  register_visibility_workload(registry);
   registry.add(WorkloadInfo{
       "none", "no clients",
       [](ObjectReader&) {},

@@ -14,12 +14,17 @@
 
 namespace dsim {
 
-bool World::clients_may_issue() const {
+bool World::clients_may_issue(std::uint32_t client) const {
   const auto& w = scenario_.workload;
-  return queue_.now_ns() < stop_issuing_ns_ && (w.ops_max == 0 || static_cast<std::int64_t>(ops_issued_) < w.ops_max);
+  return queue_.now_ns() < stop_issuing_ns_ && (w.ops_max == 0 || static_cast<std::int64_t>(ops_issued_) < w.ops_max) &&
+         !generator_->exhausted(client);
 }
 
-NodeId World::first_target(std::uint32_t client) {
+NodeId World::first_target(std::uint32_t client, const OpTemplate& t) {
+  if (t.node) {
+    assert(*t.node < nodes_.size() && "a generator targets a node of the cluster");
+    return *t.node;
+  }
   const auto& w = scenario_.workload;
   switch (w.target) {
     case WorkloadSpec::Target::node: return w.target_node;
@@ -30,11 +35,44 @@ NodeId World::first_target(std::uint32_t client) {
   return static_cast<NodeId>(clients_[client].rng.below(nodes_.size()));
 }
 
+// The main phase while it lasts, then the final operations dealt to this client.
+std::optional<OpTemplate> World::next_op(Client& c, std::uint32_t client) {
+  if (final_phase_ != FinalPhase::started && clients_may_issue(client)) return generator_->next(client, c.rng);
+  if (c.final_ops.empty()) return std::nullopt;
+  OpTemplate t = std::move(c.final_ops.front());
+  c.final_ops.pop_front();
+  return t;
+}
+
+// The main phase is over once every client is idle; the final phase starts when the cluster is
+// calm too, plus the generator's delay.
+void World::client_idle(std::uint32_t client) {
+  clients_[client].idle = true;
+  if (final_phase_ != FinalPhase::waiting) return;
+  if (!std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.idle; })) return;
+  final_phase_ = FinalPhase::scheduled;
+  const TimeNs at_ns = std::max(queue_.now_ns(), calm_ns_) + *generator_->final_after_ns();
+  queue_.push(at_ns, kFinalPhase, 0, 0);
+}
+
+void World::start_final_phase() {
+  assert(final_phase_ == FinalPhase::scheduled);
+  final_phase_ = FinalPhase::started;
+  std::vector<OpTemplate> ops = generator_->final_ops();
+  for (std::size_t i = 0; i < ops.size(); ++i) clients_[i % clients_.size()].final_ops.push_back(std::move(ops[i]));
+  for (std::uint32_t c = 0; c < clients_.size(); ++c) {
+    if (!clients_[c].idle || clients_[c].final_ops.empty()) continue;
+    clients_[c].idle = false;
+    queue_.push(queue_.now_ns(), kClientNext, c, 0);
+  }
+}
+
 void World::client_next(std::uint32_t client) {
   Client& c = clients_[client];
   assert(!c.op);
-  if (!clients_may_issue()) return;
-  const OpTemplate t = generator_->next(client, c.rng);
+  const std::optional<OpTemplate> next = next_op(c, client);
+  if (!next) return client_idle(client);
+  const OpTemplate& t = *next;
   const std::uint64_t op = history_.ops.size();
   check::Operation operation;
   operation.process = client;
@@ -50,7 +88,7 @@ void World::client_next(std::uint32_t client) {
   c.op = op;
   c.attempt = 0;
   c.maybe_applied = false;
-  c.node = first_target(client);
+  c.node = first_target(client, t);
   ++c.issued;
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
   record(TraceKind::invoke, actor, hash_combine(hash_bytes(t.f), hash_bytes(fields::json_text(t.value))), [&] {
@@ -164,7 +202,8 @@ void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::
     return nlohmann::json{{"op", *c.op}, {"type", type_name}, {"value", o.output}};
   });
   c.op.reset();
-  queue_.push(queue_.now_ns() + scenario_.workload.think_ns, kClientNext, client, 0);
+  const TimeNs pause_ns = generator_->completed(client, o).value_or(scenario_.workload.think_ns);
+  queue_.push(queue_.now_ns() + pause_ns, kClientNext, client, 0);
 }
 
 }  // namespace dsim

@@ -9,11 +9,10 @@
 #include "sim/check/linearizability.h"
 #include "sim/check/model.h"
 #include "sim/core/hash.h"
+#include "sim/world/history_checks.h"
 #include "sim/world/world.h"
 
 namespace dsim {
-
-namespace {
 
 TimeNs calm_time(const Scenario& scenario) {
   if (scenario.checks.calm_ns) return *scenario.checks.calm_ns;
@@ -21,6 +20,8 @@ TimeNs calm_time(const Scenario& scenario) {
   for (const FaultAction& f : scenario.faults) calm_ns = std::max(calm_ns, f.at_ns + f.duration_ns.value_or(0));
   return calm_ns;
 }
+
+namespace {
 
 // Progress must resume after calm: some operation succeeds within the bound, and no operation
 // started after the bound is left without an answer.
@@ -123,6 +124,11 @@ void World::finish(RunResult& result) {
                              "the linearizability check ran out of budget: " + lin.reason, stats_.end_ns,
                              result.linearizability});
     }
+  }
+  {
+    std::vector<Finding> found;
+    result.history_checks = run_history_checks(scenario_, history_, stats_.end_ns, found);
+    for (const Finding& f : found) record_finding(f);
   }
   if (scenario_.checks.liveness) {
     if (auto f = check_liveness(scenario_, history_, answered_ns_, calm_ns, end_ns_)) record_finding(*f);

@@ -38,11 +38,15 @@ struct RunResult {
   nlohmann::json metrics = nlohmann::json::object();  // protocol and workload figures
   check::History history;             // what the clients saw
   nlohmann::json linearizability;     // the checker's result, when the scenario asks for it
+  nlohmann::json history_checks = nlohmann::json::object();  // lost_writes, staleness, t_visibility figures
   TimeNs calm_ns = 0;                 // when the last fault was undone
   bool expectation_held = false;
   std::string expectation_detail;     // why it held or not, one line
   Trace trace;                        // empty unless RunOptions::trace
 };
+
+// When the cluster is calm: checks.calm_ms, or when the last fault is undone.
+TimeNs calm_time(const Scenario& scenario);
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
 

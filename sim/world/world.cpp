@@ -44,6 +44,10 @@ World::World(const Scenario& scenario, const RunOptions& options)
     const WorkloadInfo* workload = WorkloadRegistry::instance().find(scenario.workload.kind);
     assert(workload && "scenario validation guarantees a registered workload");
     generator_ = workload->make(scenario.workload.params);
+    if (generator_) {
+      generator_->setup(GeneratorSetup{scenario.cluster.size(), scenario.workload.clients});
+      if (generator_->final_after_ns()) final_phase_ = FinalPhase::waiting;
+    }
   }
 
   select_rng_ = Rng::derive(scenario.run.seed, "fault-select");
@@ -53,6 +57,7 @@ World::World(const Scenario& scenario, const RunOptions& options)
   end_ns_ = scenario.run.duration_ns;
   if (options.until_ns) end_ns_ = std::min(end_ns_, *options.until_ns);
   stop_issuing_ns_ = scenario.workload.stop_ns.value_or(end_ns_);
+  calm_ns_ = calm_time(scenario);
 
   nodes_.resize(scenario.cluster.size());
   for (NodeId i = 0; i < nodes_.size(); ++i) {
@@ -122,6 +127,7 @@ void World::dispatch(const Event& e) {
       break;
     case kRequestArrive: arrive_request(e.arg); break;
     case kReplyArrive: client_reply(e.arg); break;
+    case kFinalPhase: start_final_phase(); break;
     default: assert(false && "unknown event kind");
   }
 }

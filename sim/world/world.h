@@ -47,6 +47,7 @@ class World final : private ClusterView {
     kClientTimeout,  // target: client, arg: op index * kAttemptsLimit + attempt
     kRequestArrive,  // arg: request slot
     kReplyArrive,    // arg: reply slot
+    kFinalPhase,     // the workload's final operations are dealt to the clients
   };
   static constexpr std::uint64_t kAttemptsLimit = 128;
 
@@ -102,6 +103,8 @@ class World final : private ClusterView {
     NodeId node = 0;            // where the current attempt went
     bool maybe_applied = false; // some attempt may have taken effect (timed out)
     std::uint64_t issued = 0;
+    bool idle = false;          // nothing to issue: no operation, no pause pending
+    std::deque<OpTemplate> final_ops;  // dealt at the final phase, issued in order
   };
   // One step of the fault schedule: a scenario action, or the undo of one.
   struct FaultStep {
@@ -145,8 +148,11 @@ class World final : private ClusterView {
   void client_reply(std::uint64_t slot);
   // `answered`: a node's reply ended the operation (not the client's own timeout).
   void client_complete(std::uint32_t client, check::OpType type, nlohmann::json output, bool answered);
-  NodeId first_target(std::uint32_t client);
-  bool clients_may_issue() const;
+  NodeId first_target(std::uint32_t client, const OpTemplate& t);
+  bool clients_may_issue(std::uint32_t client) const;
+  std::optional<OpTemplate> next_op(Client& c, std::uint32_t client);
+  void client_idle(std::uint32_t client);
+  void start_final_phase();
 
   // ---- Recording ----
   // Folds an event into the fingerprint and, when tracing, appends it to the trace; the event's
@@ -194,6 +200,9 @@ class World final : private ClusterView {
   std::uint64_t ops_issued_ = 0;
   TimeNs end_ns_ = 0;
   TimeNs stop_issuing_ns_ = 0;
+  TimeNs calm_ns_ = 0;
+  enum class FinalPhase { none, waiting, scheduled, started };
+  FinalPhase final_phase_ = FinalPhase::none;
   std::uint64_t fingerprint_ = 0;
   bool stopped_ = false;
   RunStats stats_;

@@ -194,7 +194,7 @@ void Node::begin_write(Context& ctx, std::uint64_t id, Op& op) {
   s.origin = ctx.self();
   if (options_.versioning == Versioning::vclock) {
     s.clock = context(op.merged);
-    ++s.clock[ctx.self()];
+    s.clock[id] = 1;  // the write is its own actor (version.h)
   }
   start_phase(ctx, id, op, Phase::write, options_.w);
 }

@@ -19,7 +19,11 @@ namespace dsim::dynamo {
 
 enum class Versioning { lww, vclock };
 
-using VectorClock = std::map<std::uint32_t, std::uint64_t>;  // node -> counter
+// Actor -> counter. The actor is the write itself (its coordinator's unique operation id), so a
+// clock is the write's causal history: one coordinator running two writes at once with per-node
+// actors would give the second a clock that falsely dominates the first (a lost write). The cost
+// is a clock that grows with the writes a version descends from.
+using VectorClock = std::map<std::uint64_t, std::uint64_t>;
 
 struct Sibling {
   nlohmann::json value;

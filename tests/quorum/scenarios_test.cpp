@@ -118,6 +118,23 @@ TEST(QuorumScenarios, VectorClocksKeepSiblingsThatLwwWouldDrop) {
   EXPECT_GE(m.at("max_siblings").get<int>(), 2);
 }
 
+TEST(QuorumScenarios, ReadRepairLowersStaleness) {
+  const RunResult off = run_scenario(load("dynamo/stale-reads-no-repair.json"));
+  const RunResult on = run_scenario(load("dynamo/stale-reads-read-repair.json"));
+  const auto stale = [](const RunResult& r) { return r.history_checks.at("staleness").at("stale").get<int>(); };
+  std::cout << "stale reads: no repair " << stale(off) << ", async read repair " << stale(on) << "\n";
+  EXPECT_GT(stale(off), 0);
+  EXPECT_LT(stale(on), stale(off));
+}
+
+TEST(QuorumScenarios, LwwLosesAddsVectorClocksKeepThem) {
+  const RunResult lww = run_scenario(load("dynamo/set-lww-skewed-clock-loses-adds.json"));
+  const RunResult vc = run_scenario(load("dynamo/set-vclock-skewed-clock-keeps-adds.json"));
+  ASSERT_FALSE(lww.findings.empty());
+  EXPECT_EQ(lww.findings.front().id(), "lost-writes:lost");
+  EXPECT_TRUE(vc.findings.empty());
+}
+
 TEST(QuorumScenarios, BugPairsDifferOnlyInTheBug) {
   const std::pair<const char*, const char*> pairs[] = {
       {"dynamo/hints-survive-restart.json", "dynamo/bug-hints-in-memory.json"},

@@ -1,5 +1,7 @@
 // Every protocol of this build, registered by name. One line per protocol.
+#include "protocols/abd/abd.h"
 #include "protocols/broadcast/broadcast.h"
+#include "protocols/dynamo/dynamo.h"
 #include "protocols/membership/membership.h"
 #include "protocols/pingpong/pingpong.h"
 #include "protocols/primary_backup/primary_backup.h"
@@ -11,7 +13,9 @@
 namespace dsim {
 
 void register_all_protocols(ProtocolRegistry& registry) {
+  abd::register_abd(registry);
   broadcast::register_broadcast(registry);
+  dynamo::register_dynamo(registry);
   membership::register_membership(registry);
   pingpong::register_pingpong(registry);
   primary_backup::register_primary_backup(registry);

@@ -1,6 +1,7 @@
 #include "sim/net/latency.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace dsim {
@@ -10,6 +11,22 @@ namespace {
 TimeNs to_ns(double ns) {
   constexpr double kMaxNs = 1e15;  // ~11.6 days: longer than any run
   return static_cast<TimeNs>(std::llround(std::clamp(ns, 0.0, kMaxNs)));
+}
+}  // namespace
+
+namespace {
+// One component of a mixture, drawn with probability proportional to its weight: one uniform
+// draw, then the component's own draws.
+const LatencySpec& pick_component(const LatencySpec& spec, Rng& rng) {
+  assert(!spec.components.empty() && spec.components.size() == spec.weights.size());
+  double total = 0.0;
+  for (double w : spec.weights) total += w;
+  double u = rng.unit() * total;
+  for (std::size_t i = 0; i < spec.components.size(); ++i) {
+    if (u < spec.weights[i]) return spec.components[i];
+    u -= spec.weights[i];
+  }
+  return spec.components.back();  // rounding at the top end
 }
 }  // namespace
 
@@ -36,6 +53,18 @@ TimeNs sample_latency(const LatencySpec& spec, Rng& rng) {
       const double sigma = std::sqrt(std::log(variance_ratio));
       const double mu = std::log(mean) - 0.5 * sigma * sigma;
       ns = to_ns(std::exp(mu + sigma * rng.normal()));
+      break;
+    }
+    case LatencySpec::Dist::pareto: {
+      // Inverse transform: x_m / U^(1/alpha) with U in (0, 1].
+      const double u = 1.0 - rng.unit();
+      ns = to_ns(static_cast<double>(spec.scale_ns) * std::pow(u, -1.0 / spec.shape));
+      break;
+    }
+    case LatencySpec::Dist::mixture: {
+      const LatencySpec& component = pick_component(spec, rng);
+      assert(component.dist != LatencySpec::Dist::mixture);
+      ns = sample_latency(component, rng);
       break;
     }
   }

@@ -9,7 +9,7 @@ Network::Network(const NetworkSpec& spec, std::uint32_t nodes, Rng rng)
     : nodes_(nodes),
       rng_(rng),
       links_(static_cast<std::size_t>(nodes) * nodes,
-             LinkConditions{spec.latency, spec.loss, spec.duplicate, spec.reorder}),
+             LinkConditions{spec.latency, spec.latency_by_type, spec.loss, spec.duplicate, spec.reorder}),
       fifo_last_ns_(links_.size(), 0),
       blocked_(links_.size(), 0),
       clogged_(links_.size(), 0) {
@@ -18,7 +18,12 @@ Network::Network(const NetworkSpec& spec, std::uint32_t nodes, Rng rng)
       for (NodeId to : link.to) {
         assert(from < nodes && to < nodes);
         LinkConditions& c = links_[index(from, to)];
-        if (link.latency) c.latency = *link.latency;
+        if (link.latency) {
+          // A link's latency is more specific than the network-wide per-type ones.
+          c.latency = *link.latency;
+          c.latency_by_type.clear();
+        }
+        for (const auto& [type, latency] : link.latency_by_type) c.latency_by_type.insert_or_assign(type, latency);
         if (link.loss) c.loss = *link.loss;
         if (link.duplicate) c.duplicate = *link.duplicate;
         if (link.reorder) c.reorder = *link.reorder;
@@ -33,12 +38,23 @@ LinkConditions Network::effective(NodeId from, NodeId to) const {
     if (o.loss) c.loss = *o.loss;
     if (o.duplicate) c.duplicate = *o.duplicate;
     if (o.reorder) c.reorder = *o.reorder;
-    if (o.latency) c.latency = *o.latency;
+    if (o.latency) {
+      c.latency = *o.latency;  // a fault window's latency holds for every message type
+      c.latency_by_type.clear();
+    }
   }
   return c;
 }
 
-Routing Network::route(NodeId from, NodeId to, TimeNs now_ns) {
+namespace {
+const LatencySpec& latency_for(const LinkConditions& c, std::string_view type) {
+  if (c.latency_by_type.empty()) return c.latency;
+  const auto it = c.latency_by_type.find(type);
+  return it == c.latency_by_type.end() ? c.latency : it->second;
+}
+}  // namespace
+
+Routing Network::route(NodeId from, NodeId to, TimeNs now_ns, std::string_view type) {
   assert(from < nodes_ && to < nodes_);
   Routing r;
   if (blocked(from, to)) {
@@ -52,7 +68,8 @@ Routing Network::route(NodeId from, NodeId to, TimeNs now_ns) {
     r.fate = Routing::Fate::lost;
     return r;
   }
-  const TimeNs arrival_ns = now_ns + sample_latency(c.latency, rng_);
+  const LatencySpec& latency = latency_for(c, type);
+  const TimeNs arrival_ns = now_ns + sample_latency(latency, rng_);
   if (rng_.chance(c.reorder)) {
     r.deliver_at_ns = arrival_ns;  // free to overtake earlier messages on this link
   } else {
@@ -60,7 +77,7 @@ Routing Network::route(NodeId from, NodeId to, TimeNs now_ns) {
     r.deliver_at_ns = std::max(arrival_ns, last);
     last = r.deliver_at_ns;
   }
-  if (rng_.chance(c.duplicate)) r.duplicate_at_ns = now_ns + sample_latency(c.latency, rng_);
+  if (rng_.chance(c.duplicate)) r.duplicate_at_ns = now_ns + sample_latency(latency, rng_);
   return r;
 }
 

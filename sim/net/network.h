@@ -22,6 +22,7 @@ using NodePair = std::pair<NodeId, NodeId>;
 
 struct LinkConditions {
   LatencySpec latency;
+  TypeLatencies latency_by_type;  // messages of these types use these instead of `latency`
   double loss = 0.0;
   double duplicate = 0.0;
   double reorder = 0.0;
@@ -39,7 +40,8 @@ class Network {
  public:
   Network(const NetworkSpec& spec, std::uint32_t nodes, Rng rng);
 
-  Routing route(NodeId from, NodeId to, TimeNs now_ns);
+  // `type` is the message's Message::type(), for latencies given per message type.
+  Routing route(NodeId from, NodeId to, TimeNs now_ns, std::string_view type = {});
 
   bool blocked(NodeId from, NodeId to) const { return blocked_[index(from, to)] > 0; }
   bool clogged(NodeId from, NodeId to) const { return clogged_[index(from, to)] > 0; }

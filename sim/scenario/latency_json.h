@@ -19,6 +19,12 @@ std::optional<LatencySpec> read_latency(const nlohmann::json& value, const std::
 // A preset name when `spec` is one, else the object form.
 nlohmann::json latency_to_json(const LatencySpec& spec);
 
+// {"Write": latency, "ReadReply": latency, ...}: a latency per message type name.
+inline constexpr std::size_t kMessageTypeMax = 64;
+std::optional<TypeLatencies> read_type_latencies(const nlohmann::json& value, const std::string& path,
+                                                 Diagnostics& diag);
+nlohmann::json type_latencies_to_json(const TypeLatencies& latencies);
+
 // Nanoseconds as a JSON number of milliseconds: an integer when exact, else a decimal that
 // reads back (ObjectReader::duration_ms) as the same nanoseconds.
 nlohmann::json ms_json(TimeNs ns);

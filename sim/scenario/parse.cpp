@@ -206,6 +206,9 @@ void ScenarioReader::read_network(const json& value) {
   net.loss = r.number("loss", 0, 0, 1);
   net.duplicate = r.number("duplicate", 0, 0, 1);
   net.reorder = r.number("reorder", 0, 0, 1);
+  if (const json* by_type = r.raw("latency_by_type")) {
+    net.latency_by_type = read_type_latencies(*by_type, r.path("latency_by_type"), diag_).value_or(TypeLatencies{});
+  }
   if (const json* links = r.raw("links")) {
     if (!links->is_array() || links->size() > kScenarioLinksMax) {
       diag_.expected(r.path("links"), fmt::format("an array of at most {} links", kScenarioLinksMax), *links);
@@ -234,6 +237,9 @@ std::optional<LinkSpec> ScenarioReader::read_link(const json& value, const std::
   if (r.has("loss")) link.loss = r.number("loss", 0, 0, 1);
   if (r.has("duplicate")) link.duplicate = r.number("duplicate", 0, 0, 1);
   if (r.has("reorder")) link.reorder = r.number("reorder", 0, 0, 1);
+  if (const json* by_type = r.raw("latency_by_type")) {
+    link.latency_by_type = read_type_latencies(*by_type, r.path("latency_by_type"), diag_).value_or(TypeLatencies{});
+  }
   r.finish();
   if (diag_.list().size() != errors) return std::nullopt;
   return link;

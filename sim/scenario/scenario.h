@@ -21,16 +21,26 @@
 namespace dsim {
 
 struct LatencySpec {
-  enum class Dist { constant, uniform, normal, exponential, lognormal };
+  enum class Dist { constant, uniform, normal, exponential, lognormal, pareto, mixture };
   Dist dist = Dist::normal;
   TimeNs mean_ns = 250 * kNsPerUs;  // constant: the value; normal, exponential, lognormal: the mean
   TimeNs stddev_ns = 50 * kNsPerUs; // normal, lognormal
   TimeNs min_ns = 0;                // uniform
   TimeNs max_ns = 0;                // uniform
   TimeNs floor_ns = 100 * kNsPerUs; // no message is faster than this
+  TimeNs scale_ns = 0;              // pareto: the smallest value (x_m)
+  double shape = 0.0;               // pareto: the tail index (alpha); the mean is finite when > 1
+  // mixture: component i is drawn with probability weights[i] / sum(weights). Components are
+  // not mixtures themselves.
+  std::vector<LatencySpec> components = {};  // (initialised: aggregate initialisation may omit them)
+  std::vector<double> weights = {};
 
   bool operator==(const LatencySpec&) const = default;
 };
+
+// Latency by message type (Message::type(), e.g. "Write"): for those types, instead of the
+// link's latency.
+using TypeLatencies = std::map<std::string, LatencySpec, std::less<>>;
 
 // Overrides for the directed links from each of `from` to each of `to`.
 struct LinkSpec {
@@ -40,6 +50,7 @@ struct LinkSpec {
   std::optional<double> loss;
   std::optional<double> duplicate;
   std::optional<double> reorder;
+  TypeLatencies latency_by_type = {};  // on these links, for these message types
 
   bool operator==(const LinkSpec&) const = default;
 };
@@ -52,6 +63,9 @@ struct NetworkSpec {
   double reorder = 0.0;         // probability a message may overtake earlier ones on its link;
                                 // otherwise each directed link is FIFO, like a TCP connection
   std::vector<LinkSpec> links;  // applied in order, later ones win
+  // Every node-to-node link, for these message types. Most specific wins: a link's entry for the
+  // type, then the link's latency, then this, then `latency`.
+  TypeLatencies latency_by_type;
 
   bool operator==(const NetworkSpec&) const = default;
 };
@@ -232,6 +246,8 @@ inline constexpr TimeNs kScenarioDurationMax = 7 * 24 * 3600 * kNsPerSec;  // ru
 inline constexpr TimeNs kScenarioLatencyMax = 3600 * kNsPerSec;            // every latency figure
 inline constexpr std::size_t kScenarioFaultsMax = 100'000;
 inline constexpr std::size_t kScenarioLinksMax = 10'000;
+inline constexpr std::size_t kScenarioMixtureMax = 16;      // components of one mixture
+inline constexpr std::size_t kScenarioTypeLatenciesMax = 64;  // message types given a latency
 inline constexpr std::size_t kScenarioBytesMax = 16u << 20;  // a larger file is not a scenario
 inline constexpr std::size_t kScenarioDepthMax = 64;         // JSON nesting
 

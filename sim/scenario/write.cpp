@@ -36,18 +36,22 @@ json link_json(const LinkSpec& link, const NodeNames& names) {
   if (link.loss) out["loss"] = *link.loss;
   if (link.duplicate) out["duplicate"] = *link.duplicate;
   if (link.reorder) out["reorder"] = *link.reorder;
+  if (!link.latency_by_type.empty()) out["latency_by_type"] = type_latencies_to_json(link.latency_by_type);
   return out;
 }
 
 json network_json(const NetworkSpec& net, const NodeNames& names) {
   json links = json::array();
   for (const auto& link : net.links) links.push_back(link_json(link, names));
-  return {{"latency", latency_to_json(net.latency)},
-          {"client_latency", latency_to_json(net.client_latency)},
-          {"loss", net.loss},
-          {"duplicate", net.duplicate},
-          {"reorder", net.reorder},
-          {"links", std::move(links)}};
+  json out = {{"latency", latency_to_json(net.latency)},
+              {"client_latency", latency_to_json(net.client_latency)},
+              {"loss", net.loss},
+              {"duplicate", net.duplicate},
+              {"reorder", net.reorder},
+              {"links", std::move(links)}};
+  // Only when given, so that the canonical form of a scenario without it is unchanged.
+  if (!net.latency_by_type.empty()) out["latency_by_type"] = type_latencies_to_json(net.latency_by_type);
+  return out;
 }
 
 json clock_json(const ClockSpec& clock) { return {{"offset_ms", ms_json(clock.offset_ns)}, {"drift_ppm", clock.drift_ppm}}; }

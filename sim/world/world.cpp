@@ -173,7 +173,7 @@ void World::send(NodeId from, NodeId to, MessagePtr message) {
   record(TraceKind::send, from, hash_combine(digest, to), [&] {
     return nlohmann::json{{"to", to}, {"msg", id}, {"type", message->type()}, {"payload", message->to_json()}};
   });
-  const Routing routing = network_.route(from, to, queue_.now_ns());
+  const Routing routing = network_.route(from, to, queue_.now_ns(), message->type());
   if (routing.fate != Routing::Fate::deliver) {
     ++stats_.messages_dropped;
     const bool lost = routing.fate == Routing::Fate::lost;

@@ -46,7 +46,7 @@ TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
   // Every key the schema lists in a section is accepted by the parser there (no "unknown key").
   const std::vector<std::pair<std::string, json>> samples = {
       {"cluster", {{"protocol", "primary-backup"}, {"nodes", 3}, {"params", json::object()}, {"bugs", json::array()}}},
-      {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}}},
+      {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}, {"latency_by_type", json::object()}}},
       {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}}},
       {"expect", {{"safety", "violated"}, {"violation", "x"}, {"liveness", "any"}}},
       {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}, {"lost_writes", true},

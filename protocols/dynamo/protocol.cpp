@@ -1,0 +1,47 @@
+// Registration: the parameters, the known bugs, the factory of nodes and the observer.
+#include <memory>
+
+#include "protocols/dynamo/dynamo.h"
+#include "protocols/dynamo/node.h"
+#include "protocols/dynamo/observer.h"
+#include "protocols/dynamo/options.h"
+
+namespace dsim::dynamo {
+
+namespace {
+
+class Dynamo final : public Protocol {
+ public:
+  Dynamo(Options options, std::uint32_t nodes)
+      : options_(options), ring_(std::make_shared<quorum::Ring>(nodes, options.tokens_per_node)) {}
+  std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(options_, ring_); }
+  std::unique_ptr<Observer> make_observer() const override {
+    return std::make_unique<DynamoObserver>(options_, ring_);
+  }
+
+ private:
+  Options options_;
+  std::shared_ptr<const quorum::Ring> ring_;
+};
+
+}  // namespace
+
+void register_dynamo(ProtocolRegistry& registry) {
+  std::vector<KnownBug> bugs;
+  for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
+  registry.add(ProtocolInfo{
+      "dynamo",
+      "a leaderless Dynamo-style key-value store: consistent hashing, N/R/W, LWW or vector clocks, read repair, "
+      "sloppy quorum with hinted handoff, Merkle anti-entropy",
+      std::move(bugs),
+      [](ObjectReader& params, std::uint32_t nodes) { read_options(params, nodes); },
+      [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
+        Diagnostics diag;
+        ObjectReader params(config.params, "/cluster/params", diag);
+        Options options = read_options(params, config.nodes);
+        options.bugs = read_bugs(config.bugs);
+        return std::make_unique<Dynamo>(options, config.nodes);
+      }});
+}
+
+}  // namespace dsim::dynamo

@@ -1,5 +1,7 @@
 #include "protocols/pingpong/pingpong.h"
 
+#include <algorithm>
+
 namespace dsim::pingpong {
 
 namespace {
@@ -18,11 +20,15 @@ struct Pong {
 
 class Node final : public Process {
  public:
-  explicit Node(std::int64_t in_flight) : in_flight_(in_flight) {}
+  Node(std::int64_t in_flight, std::int64_t peers) : in_flight_(in_flight), peers_(peers) {}
 
+  // Every other node, or with `peers` k the next k nodes around the ring (a sparse load whose
+  // per-node work does not grow with the cluster).
   void on_start(Context& ctx) override {
-    for (NodeId peer = 0; peer < ctx.cluster_size(); ++peer) {
-      if (peer == ctx.self()) continue;
+    const NodeId n = ctx.cluster_size();
+    const NodeId count = peers_ == 0 ? n - 1 : static_cast<NodeId>(std::min<std::int64_t>(peers_, n - 1));
+    for (NodeId d = 1; d <= count; ++d) {
+      const NodeId peer = peers_ == 0 ? (d - 1 < ctx.self() ? d - 1 : d) : (ctx.self() + d) % n;
       for (std::int64_t i = 0; i < in_flight_; ++i) ctx.send(peer, Ping{0});
     }
   }
@@ -37,15 +43,17 @@ class Node final : public Process {
 
  private:
   std::int64_t in_flight_;
+  std::int64_t peers_;
 };
 
 class PingPong final : public Protocol {
  public:
-  explicit PingPong(std::int64_t in_flight) : in_flight_(in_flight) {}
-  std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(in_flight_); }
+  PingPong(std::int64_t in_flight, std::int64_t peers) : in_flight_(in_flight), peers_(peers) {}
+  std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(in_flight_, peers_); }
 
  private:
   std::int64_t in_flight_;
+  std::int64_t peers_;
 };
 
 }  // namespace
@@ -57,10 +65,11 @@ void register_pingpong(ProtocolRegistry& registry) {
       {},
       [](ObjectReader& params, std::uint32_t) {
         params.integer("in_flight", 1, 1, 1000);
+        params.integer("peers", 0, 0, 4096);  // 0: every other node
         params.finish();
       },
       [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
-        return std::make_unique<PingPong>(config.params.value("in_flight", 1));
+        return std::make_unique<PingPong>(config.params.value("in_flight", 1), config.params.value("peers", 0));
       }});
 }
 

@@ -1,6 +1,7 @@
 #include "sim/fault/partition.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace dsim {
 
@@ -45,6 +46,20 @@ std::vector<NodePair> pairs_touching(const std::vector<NodeId>& nodes, std::uint
     }
   }
   return normalized(std::move(pairs));
+}
+
+LinkSet fault_links(const FaultAction& action, std::uint32_t cluster_size) {
+  using L = FaultAction::Links;
+  switch (action.links) {
+    case L::listed: return LinkSet::listed(action.pairs);
+    case L::between_groups: return LinkSet::between_groups(action.groups, cluster_size);
+    case L::one_way: {
+      assert(action.groups.size() == 2);
+      return LinkSet::one_way(action.groups[0], action.groups[1], cluster_size);
+    }
+    case L::touching: return LinkSet::touching(action.nodes, cluster_size);
+  }
+  return {};
 }
 
 }  // namespace dsim

@@ -91,10 +91,10 @@ struct Drawer {
     if (rng.chance(0.25)) {
       a.label = "partition-one-way";
       a.groups = {side, rest};
-      a.pairs = pairs_one_way(side, rest);
+      a.links = FaultAction::Links::one_way;
     } else {
       a.groups = {side, rest};
-      a.pairs = pairs_between_groups(a.groups);
+      a.links = FaultAction::Links::between_groups;
     }
     return {a};
   }

@@ -5,54 +5,86 @@
 
 namespace dsim {
 
-Network::Network(const NetworkSpec& spec, std::uint32_t nodes, Rng rng)
-    : nodes_(nodes),
-      rng_(rng),
-      links_(static_cast<std::size_t>(nodes) * nodes,
-             LinkConditions{spec.latency, spec.latency_by_type, spec.loss, spec.duplicate, spec.reorder}),
-      fifo_last_ns_(links_.size(), 0),
-      blocked_(links_.size(), 0),
-      clogged_(links_.size(), 0) {
-  for (const LinkSpec& link : spec.links) {
-    for (NodeId from : link.from) {
-      for (NodeId to : link.to) {
-        assert(from < nodes && to < nodes);
-        LinkConditions& c = links_[index(from, to)];
-        if (link.latency) {
-          // A link's latency is more specific than the network-wide per-type ones.
-          c.latency = *link.latency;
-          c.latency_by_type.clear();
-        }
-        for (const auto& [type, latency] : link.latency_by_type) c.latency_by_type.insert_or_assign(type, latency);
-        if (link.loss) c.loss = *link.loss;
-        if (link.duplicate) c.duplicate = *link.duplicate;
-        if (link.reorder) c.reorder = *link.reorder;
-      }
-    }
-  }
-}
-
-LinkConditions Network::effective(NodeId from, NodeId to) const {
-  LinkConditions c = links_[index(from, to)];
-  for (const auto& [id, o] : overrides_) {
-    if (o.loss) c.loss = *o.loss;
-    if (o.duplicate) c.duplicate = *o.duplicate;
-    if (o.reorder) c.reorder = *o.reorder;
-    if (o.latency) {
-      c.latency = *o.latency;  // a fault window's latency holds for every message type
-      c.latency_by_type.clear();
-    }
-  }
-  return c;
-}
-
 namespace {
 const LatencySpec& latency_for(const LinkConditions& c, std::string_view type) {
   if (c.latency_by_type.empty()) return c.latency;
   const auto it = c.latency_by_type.find(type);
   return it == c.latency_by_type.end() ? c.latency : it->second;
 }
+
+void apply(LinkConditions& c, const LinkSpec& link) {
+  if (link.latency) {
+    // A link's latency is more specific than the network-wide per-type ones.
+    c.latency = *link.latency;
+    c.latency_by_type.clear();
+  }
+  for (const auto& [type, latency] : link.latency_by_type) c.latency_by_type.insert_or_assign(type, latency);
+  if (link.loss) c.loss = *link.loss;
+  if (link.duplicate) c.duplicate = *link.duplicate;
+  if (link.reorder) c.reorder = *link.reorder;
+}
+
+std::vector<NodeId> sorted(std::vector<NodeId> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+bool has(const std::vector<NodeId>& sorted_ids, NodeId id) {
+  return std::binary_search(sorted_ids.begin(), sorted_ids.end(), id);
+}
 }  // namespace
+
+Network::Network(const NetworkSpec& spec, std::uint32_t nodes, Rng rng) : nodes_(nodes), rng_(rng) {
+  conditions_.push_back(LinkConditions{spec.latency, spec.latency_by_type, spec.loss, spec.duplicate, spec.reorder});
+  for (const LinkSpec& link : spec.links) {
+    link_overrides_.push_back(LinkOverride{sorted(link.from), sorted(link.to), link});
+  }
+}
+
+// The conditions of a link: the network's, then every override that covers it, in order.
+// Links covered by the same overrides share one entry.
+std::uint32_t Network::resolve(NodeId from, NodeId to) {
+  if (link_overrides_.empty()) return 0;
+  std::vector<std::uint32_t> applying;
+  for (std::uint32_t i = 0; i < link_overrides_.size(); ++i) {
+    const LinkOverride& o = link_overrides_[i];
+    if (has(o.from, from) && has(o.to, to)) applying.push_back(i);
+  }
+  if (applying.empty()) return 0;
+  auto [it, fresh] = combination_.try_emplace(applying, static_cast<std::uint32_t>(conditions_.size()));
+  if (fresh) {
+    LinkConditions c = conditions_[0];
+    for (std::uint32_t i : applying) apply(c, link_overrides_[i].spec);
+    conditions_.push_back(std::move(c));
+  }
+  return it->second;
+}
+
+Network::LinkState& Network::state(NodeId from, NodeId to) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(from) << 32) | to;
+  auto it = links_.find(key);
+  if (it != links_.end()) return it->second;
+  return links_.emplace(key, LinkState{resolve(from, to), 0}).first->second;
+}
+
+bool Network::blocked(NodeId from, NodeId to) const {
+  for (const auto& [id, links] : partitions_) {
+    if (links.contains(from, to)) return true;
+  }
+  return false;
+}
+
+bool Network::Clog::holds(NodeId from, NodeId to) const {
+  if (!links.contains(from, to)) return false;
+  return std::none_of(released.begin(), released.end(), [&](const LinkSet& r) { return r.contains(from, to); });
+}
+
+bool Network::clogged(NodeId from, NodeId to) const {
+  for (const auto& [id, clog] : clogs_) {
+    if (clog.holds(from, to)) return true;
+  }
+  return false;
+}
 
 Routing Network::route(NodeId from, NodeId to, TimeNs now_ns, std::string_view type) {
   assert(from < nodes_ && to < nodes_);
@@ -61,94 +93,43 @@ Routing Network::route(NodeId from, NodeId to, TimeNs now_ns, std::string_view t
     r.fate = Routing::Fate::blocked;
     return r;
   }
-  // The link's own conditions by reference; a copy only when an override window changes them.
-  LinkConditions overridden;
-  const LinkConditions& c = overrides_.empty() ? links_[index(from, to)] : (overridden = effective(from, to));
-  if (rng_.chance(c.loss)) {
+  LinkState& link = state(from, to);
+  const LinkConditions& c = conditions_[link.conditions];
+  double loss = c.loss, duplicate = c.duplicate, reorder = c.reorder;
+  const LatencySpec* latency = &latency_for(c, type);
+  for (const auto& [id, o] : overrides_) {  // in id order: the newest wins
+    if (o.loss) loss = *o.loss;
+    if (o.duplicate) duplicate = *o.duplicate;
+    if (o.reorder) reorder = *o.reorder;
+    if (o.latency) latency = &*o.latency;
+  }
+  if (rng_.chance(loss)) {
     r.fate = Routing::Fate::lost;
     return r;
   }
-  const LatencySpec& latency = latency_for(c, type);
-  const TimeNs arrival_ns = now_ns + sample_latency(latency, rng_);
-  if (rng_.chance(c.reorder)) {
+  const TimeNs arrival_ns = now_ns + sample_latency(*latency, rng_);
+  if (rng_.chance(reorder)) {
     r.deliver_at_ns = arrival_ns;  // free to overtake earlier messages on this link
   } else {
-    TimeNs& last = fifo_last_ns_[index(from, to)];
-    r.deliver_at_ns = std::max(arrival_ns, last);
-    last = r.deliver_at_ns;
+    r.deliver_at_ns = std::max(arrival_ns, link.fifo_last_ns);
+    link.fifo_last_ns = r.deliver_at_ns;
   }
-  if (rng_.chance(c.duplicate)) r.duplicate_at_ns = now_ns + sample_latency(latency, rng_);
+  if (rng_.chance(duplicate)) r.duplicate_at_ns = now_ns + sample_latency(*latency, rng_);
   return r;
 }
 
-void Network::count_pairs(std::vector<std::uint32_t>& counts, const std::vector<NodePair>& pairs, int delta) {
-  for (const auto& [from, to] : pairs) {
-    auto& n = counts[index(from, to)];
-    assert(delta > 0 || n > 0);
-    n = static_cast<std::uint32_t>(static_cast<int>(n) + delta);
-  }
-}
+void Network::add_partition(std::uint64_t id, LinkSet links) { partitions_.insert_or_assign(id, std::move(links)); }
 
-void Network::add_partition(std::uint64_t id, const std::vector<NodePair>& pairs) {
-  remove_partition(id);
-  partitions_[id] = pairs;
-  count_pairs(blocked_, pairs, +1);
-}
+void Network::remove_partition(std::uint64_t id) { partitions_.erase(id); }
 
-void Network::remove_partition(std::uint64_t id) {
-  auto it = partitions_.find(id);
-  if (it == partitions_.end()) return;
-  count_pairs(blocked_, it->second, -1);
-  partitions_.erase(it);
-}
+void Network::heal() { partitions_.clear(); }
 
-void Network::heal() {
-  partitions_.clear();
-  std::fill(blocked_.begin(), blocked_.end(), 0);
-}
+void Network::add_clog(std::uint64_t id, LinkSet links) { clogs_.insert_or_assign(id, Clog{std::move(links), {}}); }
 
-void Network::add_clog(std::uint64_t id, const std::vector<NodePair>& pairs) {
-  remove_clog(id);
-  clogs_[id] = pairs;
-  count_pairs(clogged_, pairs, +1);
-}
+void Network::remove_clog(std::uint64_t id) { clogs_.erase(id); }
 
-std::vector<NodePair> Network::remove_clog(std::uint64_t id) {
-  std::vector<NodePair> opened;
-  auto it = clogs_.find(id);
-  if (it == clogs_.end()) return opened;
-  count_pairs(clogged_, it->second, -1);
-  for (const auto& p : it->second) {
-    if (!clogged(p.first, p.second)) opened.push_back(p);
-  }
-  clogs_.erase(it);
-  return opened;
-}
-
-std::vector<NodePair> Network::remove_clogs(const std::vector<NodePair>& pairs) {
-  std::vector<NodePair> opened;
-  for (auto it = clogs_.begin(); it != clogs_.end();) {
-    auto& clog = it->second;
-    std::vector<NodePair> released;
-    if (pairs.empty()) {
-      released = clog;
-      clog.clear();
-    } else {
-      std::erase_if(clog, [&](const NodePair& p) {
-        const bool hit = std::binary_search(pairs.begin(), pairs.end(), p);
-        if (hit) released.push_back(p);
-        return hit;
-      });
-    }
-    count_pairs(clogged_, released, -1);
-    for (const auto& p : released) {
-      if (!clogged(p.first, p.second)) opened.push_back(p);
-    }
-    it = clog.empty() ? clogs_.erase(it) : std::next(it);
-  }
-  std::sort(opened.begin(), opened.end());
-  opened.erase(std::unique(opened.begin(), opened.end()), opened.end());
-  return opened;
+void Network::release_clogs(const LinkSet& links) {
+  for (auto& [id, clog] : clogs_) clog.released.push_back(links);
 }
 
 void Network::set_override(std::uint64_t id, Override o) { overrides_[id] = std::move(o); }

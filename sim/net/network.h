@@ -2,23 +2,28 @@
 // partitions (messages dropped) and clogs (messages held, then released). It decides the fate
 // of each message; the world schedules the resulting deliveries. All draws come from one
 // "network" stream, so adding a client or a node-local draw never changes them.
+//
+// Sized for thousands of nodes: nothing here is N x N. A link's conditions are resolved from the
+// scenario's link overrides the first time it carries a message, and deduplicated; its FIFO
+// state exists only once it has carried traffic. Partitions and clogs are LinkSets (a group
+// index per node, not a list of pairs), and a link is blocked while any active one contains it.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "sim/core/rng.h"
 #include "sim/net/latency.h"
+#include "sim/net/link_set.h"
 #include "sim/net/message.h"
 #include "sim/scenario/scenario.h"
 
 namespace dsim {
-
-using NodePair = std::pair<NodeId, NodeId>;
 
 struct LinkConditions {
   LatencySpec latency;
@@ -26,6 +31,8 @@ struct LinkConditions {
   double loss = 0.0;
   double duplicate = 0.0;
   double reorder = 0.0;
+
+  bool operator==(const LinkConditions&) const = default;
 };
 
 // What happens to one sent message.
@@ -43,45 +50,63 @@ class Network {
   // `type` is the message's Message::type(), for latencies given per message type.
   Routing route(NodeId from, NodeId to, TimeNs now_ns, std::string_view type = {});
 
-  bool blocked(NodeId from, NodeId to) const { return blocked_[index(from, to)] > 0; }
-  bool clogged(NodeId from, NodeId to) const { return clogged_[index(from, to)] > 0; }
+  bool blocked(NodeId from, NodeId to) const;
+  bool clogged(NodeId from, NodeId to) const;
 
   // Partitions and clogs are identified by the fault that made them, so that undoing one fault
   // leaves the others in place.
-  void add_partition(std::uint64_t id, const std::vector<NodePair>& pairs);
+  void add_partition(std::uint64_t id, LinkSet links);
   void remove_partition(std::uint64_t id);
   void heal();  // removes every partition
   std::size_t partitions_active() const { return partitions_.size(); }
 
-  void add_clog(std::uint64_t id, const std::vector<NodePair>& pairs);
-  // Removes the clogs on `pairs` (every clog when empty); returns the links that opened.
-  std::vector<NodePair> remove_clogs(const std::vector<NodePair>& pairs);
-  // Removes one clog; returns the links that opened.
-  std::vector<NodePair> remove_clog(std::uint64_t id);
+  void add_clog(std::uint64_t id, LinkSet links);
+  // Removes one clog. Links it held open unless another clog holds them (ask clogged()).
+  void remove_clog(std::uint64_t id);
+  // Releases `links` from every clog active now.
+  void release_clogs(const LinkSet& links);
+  void release_all_clogs() { clogs_.clear(); }
 
   // Network-wide conditions for a fault window: unset fields keep each link's own value.
   struct Override {
     std::optional<double> loss, duplicate, reorder;
-    std::optional<LatencySpec> latency;
+    std::optional<LatencySpec> latency;  // for every message type
   };
   void set_override(std::uint64_t id, Override o);
   void clear_override(std::uint64_t id);
 
   std::uint32_t nodes() const { return nodes_; }
+  // Links that have carried a message (and so have state), and distinct link conditions.
+  std::size_t links_with_state() const { return links_.size(); }
+  std::size_t distinct_conditions() const { return conditions_.size(); }
 
  private:
-  std::size_t index(NodeId from, NodeId to) const { return static_cast<std::size_t>(from) * nodes_ + to; }
-  LinkConditions effective(NodeId from, NodeId to) const;
-  void count_pairs(std::vector<std::uint32_t>& counts, const std::vector<NodePair>& pairs, int delta);
+  struct LinkState {
+    std::uint32_t conditions = 0;  // index into conditions_
+    TimeNs fifo_last_ns = 0;       // last in-order delivery time
+  };
+  // A link override of the scenario, its node lists sorted for membership tests.
+  struct LinkOverride {
+    std::vector<NodeId> from, to;
+    LinkSpec spec;
+  };
+  struct Clog {
+    LinkSet links;
+    std::vector<LinkSet> released;  // unclogged since, each a subset no longer held
+    bool holds(NodeId from, NodeId to) const;
+  };
+
+  LinkState& state(NodeId from, NodeId to);
+  std::uint32_t resolve(NodeId from, NodeId to);
 
   std::uint32_t nodes_;
   Rng rng_;
-  std::vector<LinkConditions> links_;          // nodes x nodes
-  std::vector<TimeNs> fifo_last_ns_;           // last in-order delivery time per link
-  std::vector<std::uint32_t> blocked_;         // active partitions blocking each link
-  std::vector<std::uint32_t> clogged_;         // active clogs holding each link
-  std::map<std::uint64_t, std::vector<NodePair>> partitions_;
-  std::map<std::uint64_t, std::vector<NodePair>> clogs_;
+  std::vector<LinkOverride> link_overrides_;     // the scenario's links, in order
+  std::vector<LinkConditions> conditions_;       // [0]: the network's own; then one per combination
+  std::map<std::vector<std::uint32_t>, std::uint32_t> combination_;  // link specs applying -> index
+  std::unordered_map<std::uint64_t, LinkState> links_;  // looked up only, never iterated
+  std::map<std::uint64_t, LinkSet> partitions_;
+  std::map<std::uint64_t, Clog> clogs_;
   std::map<std::uint64_t, Override> overrides_;  // the newest (highest id) wins per field
 };
 

@@ -19,6 +19,7 @@ using json = nlohmann::json;
 using Kind = FaultAction::Kind;
 using Pairs = std::vector<std::pair<NodeId, NodeId>>;
 using Groups = std::vector<std::vector<NodeId>>;
+using Links = FaultAction::Links;
 
 constexpr std::int64_t kDriftPpmMax = 500'000;
 constexpr std::size_t kLabelMax = 64;
@@ -284,7 +285,7 @@ void FaultReader::explicit_pairs(bool allow_empty) {
 void FaultReader::partition() {
   if (r_.has("pairs")) return explicit_pairs(false);
   f_.groups = groups(2, kScenarioNodesMax, true);
-  f_.pairs = pairs_between_groups(f_.groups);
+  f_.links = Links::between_groups;
 }
 
 void FaultReader::one_way() {
@@ -292,7 +293,7 @@ void FaultReader::one_way() {
   const auto to = list("to", {.single = true});
   require_disjoint(from, to, "to");
   f_.groups = {from, to};
-  f_.pairs = pairs_one_way(from, to);
+  f_.links = Links::one_way;
 }
 
 void FaultReader::isolate() {
@@ -305,7 +306,7 @@ void FaultReader::isolate() {
                             node_count()));
   }
   f_.groups = {f_.nodes, rest};
-  f_.pairs = pairs_between_groups(f_.groups);
+  f_.links = Links::between_groups;
 }
 
 void FaultReader::majority() {
@@ -315,7 +316,7 @@ void FaultReader::majority() {
                                                  (node_count() - 1) / 2, node_count(), f_.nodes.size()));
   }
   f_.groups = {f_.nodes, others(f_.nodes, node_count())};
-  f_.pairs = pairs_between_groups(f_.groups);
+  f_.links = Links::between_groups;
 }
 
 void FaultReader::bridge() {
@@ -332,7 +333,7 @@ void FaultReader::bridge() {
       }
     }
   }
-  f_.pairs = pairs_between_groups(f_.groups);
+  f_.links = Links::between_groups;
 }
 
 // clog and unclog: "from"/"to" (directed links), or "node"/"nodes" (every link into and out of
@@ -352,16 +353,16 @@ void FaultReader::links(bool release) {
     const auto from = list("from", forms);
     const auto to = list("to", forms);
     f_.groups = {from, to};
-    f_.pairs = pairs_one_way(from, to);
+    f_.links = Links::one_way;
     where = "to";
   } else if (!release || r_.has("node") || r_.has("nodes")) {
     f_.nodes = targets(true);
-    f_.pairs = pairs_touching(f_.nodes, node_count());
+    f_.links = Links::touching;
     where = r_.has("node") ? "node" : "nodes";
   } else {
     return;  // unclog everything
   }
-  if (f_.pairs.empty() && diag_.list().size() == errors && ctx_.nodes.known()) {
+  if (diag_.list().size() == errors && ctx_.nodes.known() && fault_links(f_, node_count()).count() == 0) {
     diag_.error(r_.path(where), "expected at least one link between two different nodes, found none");
   }
 }
@@ -542,7 +543,7 @@ json common_json(const FaultAction& f, std::string_view action) {
 json explicit_json(const FaultAction& f, const NodeNames& names) {
   json out = common_json(f, fault_kind_name(f.kind));
   json pairs = json::array();
-  for (const auto& [from, to] : f.pairs) pairs.push_back({names.name(from), names.name(to)});
+  for (const auto& [from, to] : fault_links(f, names.size()).pairs()) pairs.push_back({names.name(from), names.name(to)});
   out["pairs"] = std::move(pairs);
   if (!f.groups.empty()) out["groups"] = groups_json(f.groups, names);
   if (!f.nodes.empty()) write_targets(f.nodes, names, out);

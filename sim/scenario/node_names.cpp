@@ -25,19 +25,24 @@ bool is_reserved_node_name(std::string_view name) {
   return name == "default" || name == "any" || name == "round-robin";
 }
 
+NodeNames::NodeNames(std::vector<std::string> names, bool known) : names_(std::move(names)), known_(known) {
+  for (NodeId id = 0; id < size(); ++id) ids_.emplace(names_[id], id);
+}
+
 std::optional<NodeId> NodeNames::find(std::string_view name) const {
-  for (NodeId id = 0; id < size(); ++id) {
-    if (names_[id] == name) return id;
-  }
-  return std::nullopt;
+  const auto it = ids_.find(name);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::string NodeNames::quoted_list() const {
+  constexpr std::size_t kListedMax = 16;  // an error message naming 4,096 nodes helps nobody
   std::string out;
-  for (const auto& name : names_) {
+  for (std::size_t i = 0; i < names_.size() && i < kListedMax; ++i) {
     if (!out.empty()) out += ", ";
-    out += '"' + name + '"';
+    out += '"' + names_[i] + '"';
   }
+  if (names_.size() > kListedMax) out += fmt::format(" ... \"{}\" ({} nodes)", names_.back(), names_.size());
   return out;
 }
 
@@ -69,6 +74,7 @@ std::optional<std::vector<NodeId>> NodeNames::read_list(const nlohmann::json& va
     return std::nullopt;
   }
   std::vector<NodeId> ids;
+  std::vector<bool> seen(size(), false);  // not a search of `ids`: lists may name 4,096 nodes
   bool ok = true;
   for (std::size_t i = 0; i < value.size(); ++i) {
     auto id = read_name(value[i], json_path(path, i), diag);
@@ -76,11 +82,12 @@ std::optional<std::vector<NodeId>> NodeNames::read_list(const nlohmann::json& va
       ok = false;
       continue;
     }
-    if (std::find(ids.begin(), ids.end(), *id) != ids.end()) {
+    if (seen[*id]) {
       diag.error(json_path(path, i), fmt::format("expected distinct nodes, found \"{}\" twice", names_[*id]));
       ok = false;
       continue;
     }
+    seen[*id] = true;
     ids.push_back(*id);
   }
   if (!ok) return std::nullopt;

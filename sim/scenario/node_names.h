@@ -2,6 +2,7 @@
 // (links, clocks, faults, the workload's target) and for writing them back.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,13 +25,13 @@ class NodeNames {
  public:
   // `known` is false when the cluster section was invalid. References are then not resolved (and
   // not reported), so that one mistake in `cluster` does not cascade into one error per reference.
-  NodeNames(std::vector<std::string> names, bool known) : names_(std::move(names)), known_(known) {}
+  NodeNames(std::vector<std::string> names, bool known);
 
   bool known() const { return known_; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(names_.size()); }
   const std::string& name(NodeId id) const { return names_[id]; }
   std::optional<NodeId> find(std::string_view name) const;
-  // `"n0", "n1", "n2"`: for error messages.
+  // `"n0", "n1", "n2"`: for error messages; the first few and a count for a large cluster.
   std::string quoted_list() const;
 
   // The forms a list of nodes may take besides an array of distinct names.
@@ -48,6 +49,7 @@ class NodeNames {
 
  private:
   std::vector<std::string> names_;
+  std::map<std::string, NodeId, std::less<>> ids_;  // the first id of each name
   bool known_;
 };
 

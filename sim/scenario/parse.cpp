@@ -130,6 +130,7 @@ void ScenarioReader::read_cluster(const json* value) {
 void ScenarioReader::read_node_names(const json& value, const std::string& path) {
   const std::size_t errors = diag_.list().size();
   std::vector<std::string> names;
+  std::map<std::string, std::size_t, std::less<>> first_at;  // name -> its index, for duplicates
   if (value.is_number_integer()) {
     const bool in_range = value.is_number_unsigned() && value.get<std::uint64_t>() >= 1 &&
                           value.get<std::uint64_t>() <= kScenarioNodesMax;
@@ -150,9 +151,9 @@ void ScenarioReader::read_node_names(const json& value, const std::string& path)
       if (is_reserved_node_name(name)) {
         diag_.expected(item_path, "a node name other than \"default\", \"any\" and \"round-robin\" (they are keywords)",
                        item);
-      } else if (auto seen = std::find(names.begin(), names.end(), name); seen != names.end()) {
+      } else if (auto [seen, fresh] = first_at.try_emplace(name, i); !fresh) {
         diag_.error(item_path, fmt::format("expected distinct node names, found \"{}\" again (also at {})", name,
-                                           json_path(path, static_cast<std::size_t>(seen - names.begin()))));
+                                           json_path(path, seen->second)));
       }
       names.push_back(name);
     }

@@ -108,6 +108,14 @@ struct FaultAction {
     clock_drift, // nodes; drift_ppm
     clock_resync // nodes; local clock set back to true time
   };
+  // Which links a partition, clog or unclog covers. The shapes keep what the file said (groups,
+  // nodes) rather than every pair, so a cut of thousands of nodes stays small.
+  enum class Links : std::uint8_t {
+    listed,          // exactly `pairs`
+    between_groups,  // every link between two different `groups`, both directions
+    one_way,         // every link from groups[0] to groups[1]
+    touching,        // every link into and out of `nodes`
+  };
   Kind kind = Kind::crash;
   TimeNs at_ns = 0;
   std::optional<TimeNs> duration_ns;  // when set, the action is undone this long after at_ns
@@ -116,7 +124,8 @@ struct FaultAction {
   std::vector<NodeId> nodes;
   std::optional<NodeSelector> select;  // instead of `nodes` (and, for isolate, pairs and groups)
   bool lose_unsynced = false;
-  std::vector<std::pair<NodeId, NodeId>> pairs;   // directed (from, to), sorted, no duplicates
+  Links links = Links::listed;                    // partition, clog, unclog
+  std::vector<std::pair<NodeId, NodeId>> pairs;   // listed: directed (from, to), sorted, no duplicates
   std::vector<std::vector<NodeId>> groups;        // partition as written, for display
   std::optional<double> loss, duplicate, reorder; // network
   std::optional<LatencySpec> latency;             // network
@@ -241,7 +250,7 @@ struct Scenario {
 
 // Limits on what a scenario may ask for; docs/scenario-format.md and scenarios/schema.json
 // state the same figures.
-inline constexpr std::uint32_t kScenarioNodesMax = 64;
+inline constexpr std::uint32_t kScenarioNodesMax = 4096;
 inline constexpr TimeNs kScenarioDurationMax = 7 * 24 * 3600 * kNsPerSec;  // run, offsets, times
 inline constexpr TimeNs kScenarioLatencyMax = 3600 * kNsPerSec;            // every latency figure
 inline constexpr std::size_t kScenarioFaultsMax = 100'000;

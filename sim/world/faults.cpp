@@ -12,10 +12,19 @@
 namespace dsim {
 
 namespace {
-nlohmann::json pairs_json(const std::vector<NodePair>& pairs) {
+// The trace lists a fault's links when there are not too many; beyond that its groups or nodes
+// say it, and "links" counts them.
+constexpr std::uint64_t kTracePairsMax = 1u << 16;
+
+void add_links_json(nlohmann::json& data, const LinkSet& links) {
+  const std::uint64_t count = links.count();
+  if (count > kTracePairsMax) {
+    data["links"] = count;
+    return;
+  }
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& [from, to] : pairs) out.push_back({from, to});
-  return out;
+  for (const auto& [from, to] : links.pairs()) out.push_back({from, to});
+  data["pairs"] = std::move(out);
 }
 
 std::string_view kind_name(FaultAction::Kind kind) {
@@ -167,7 +176,7 @@ void World::isolate_selected(const FaultAction& action, bool undo, std::size_t f
     if (id != chosen[0]) rest.push_back(id);
   }
   concrete.groups = {chosen, rest};
-  concrete.pairs = pairs_between_groups(concrete.groups);
+  concrete.links = FaultAction::Links::between_groups;
   apply_network_fault(concrete, undo, fault);
 }
 
@@ -266,8 +275,11 @@ void World::apply_network_fault(const FaultAction& action, bool undo, std::size_
         network_.remove_partition(fault);
         note(TraceKind::heal, {{"partitions_active", network_.partitions_active()}});
       } else {
-        network_.add_partition(fault, action.pairs);
-        note(TraceKind::partition, {{"groups", action.groups}, {"pairs", pairs_json(action.pairs)}});
+        LinkSet links = fault_links(action, size());
+        nlohmann::json data = {{"groups", action.groups}};
+        add_links_json(data, links);
+        network_.add_partition(fault, std::move(links));
+        note(TraceKind::partition, std::move(data));
       }
       break;
     case K::heal:
@@ -275,18 +287,26 @@ void World::apply_network_fault(const FaultAction& action, bool undo, std::size_
       note(TraceKind::heal, {{"partitions_active", 0}});
       break;
     case K::clog:
-      if (undo) {
-        note(TraceKind::unclog, {{"pairs", pairs_json(action.pairs)}});
-        release_links(network_.remove_clog(fault));
-      } else {
-        network_.add_clog(fault, action.pairs);
-        note(TraceKind::clog, {{"pairs", pairs_json(action.pairs)}});
+    case K::unclog: {
+      LinkSet links = fault_links(action, size());
+      nlohmann::json data = nlohmann::json::object();
+      add_links_json(data, links);
+      if (action.kind == K::clog && !undo) {
+        network_.add_clog(fault, std::move(links));
+        note(TraceKind::clog, std::move(data));
+        break;
       }
+      note(TraceKind::unclog, std::move(data));
+      if (action.kind == K::clog) {
+        network_.remove_clog(fault);
+      } else if (action.links == FaultAction::Links::listed && action.pairs.empty()) {
+        network_.release_all_clogs();
+      } else {
+        network_.release_clogs(links);
+      }
+      release_opened_links();
       break;
-    case K::unclog:
-      note(TraceKind::unclog, {{"pairs", pairs_json(action.pairs)}});
-      release_links(network_.remove_clogs(action.pairs));
-      break;
+    }
     case K::network:
       if (undo) {
         network_.clear_override(fault);

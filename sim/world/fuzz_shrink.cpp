@@ -5,6 +5,7 @@
 #include <functional>
 #include <variant>
 
+#include "sim/fault/partition.h"
 #include "sim/world/fuzz_gen.h"
 
 namespace dsim::fuzz {
@@ -43,13 +44,16 @@ Scenario without_last_node(const Scenario& s) {
   std::vector<FaultAction> faults;
   for (FaultAction f : c.faults) {
     const bool had_nodes = !f.nodes.empty();
-    const bool had_pairs = !f.pairs.empty();
+    const bool had_links = fault_links(f, gone + 1).count() > 0;
     erase_node(f.nodes, gone);
     std::erase_if(f.pairs, [&](const auto& p) { return p.first == gone || p.second == gone; });
     for (auto& group : f.groups) erase_node(group, gone);
-    std::erase_if(f.groups, [](const auto& group) { return group.empty(); });
+    // A one-way cut keeps its two sides in place even when one empties (it then cuts nothing).
+    if (f.links != FaultAction::Links::one_way) {
+      std::erase_if(f.groups, [](const auto& group) { return group.empty(); });
+    }
     if (had_nodes && f.nodes.empty()) continue;  // it acted on the removed node only
-    if (had_pairs && f.pairs.empty()) continue;  // every link it cut touched the removed node
+    if (had_links && fault_links(f, gone).count() == 0) continue;  // every link it cut touched the removed node
     faults.push_back(std::move(f));
   }
   c.faults = std::move(faults);

@@ -229,12 +229,16 @@ void World::deliver(std::uint64_t slot) {
   after_node_event(flight.to);
 }
 
-void World::release_links(const std::vector<NodePair>& links) {
-  for (const NodePair& link : links) {
-    auto it = held_.find(link);
-    if (it == held_.end()) continue;
+// Only links holding messages are looked at (never every link a clog covered), in link order.
+void World::release_opened_links() {
+  for (auto it = held_.begin(); it != held_.end();) {
+    const NodePair link = it->first;
+    if (network_.clogged(link.first, link.second)) {
+      ++it;
+      continue;
+    }
     for (std::uint64_t slot : it->second) queue_.push(queue_.now_ns(), kDeliver, link.second, slot);
-    held_.erase(it);
+    it = held_.erase(it);
   }
 }
 

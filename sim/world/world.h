@@ -129,7 +129,8 @@ class World final : private ClusterView {
   void reschedule_timers(NodeId node);
   void reply(NodeId node, const Request& request, Reply reply);
   void annotate(NodeId node, std::string_view key, const nlohmann::json& value);
-  void release_links(const std::vector<NodePair>& links);
+  // Re-sends, in link order, the held messages of every link no longer clogged.
+  void release_opened_links();
 
   // ---- Faults (faults.cpp) ----
   void schedule_faults();

@@ -18,11 +18,11 @@ NetworkSpec constant_latency(TimeNs ns) {
 
 TEST(Network, PartitionsBlockOnlyTheirDirection) {
   Network net(constant_latency(kNsPerMs), 3, Rng(1));
-  net.add_partition(7, pairs_one_way({0}, {1, 2}));
+  net.add_partition(7, LinkSet::one_way({0}, {1, 2}, 3));
   EXPECT_EQ(net.route(0, 1, 0).fate, Routing::Fate::blocked);
   EXPECT_EQ(net.route(1, 0, 0).fate, Routing::Fate::deliver);
   EXPECT_EQ(net.route(1, 2, 0).fate, Routing::Fate::deliver);
-  net.add_partition(8, pairs_between_groups({{0, 1}, {2}}));
+  net.add_partition(8, LinkSet::between_groups({{0, 1}, {2}}, 3));
   net.remove_partition(7);
   EXPECT_EQ(net.route(0, 1, 0).fate, Routing::Fate::deliver);
   EXPECT_EQ(net.route(2, 0, 0).fate, Routing::Fate::blocked);
@@ -32,8 +32,8 @@ TEST(Network, PartitionsBlockOnlyTheirDirection) {
 
 TEST(Network, OverlappingPartitionsCountPerLink) {
   Network net(constant_latency(kNsPerMs), 2, Rng(1));
-  net.add_partition(1, {{0, 1}});
-  net.add_partition(2, {{0, 1}});
+  net.add_partition(1, LinkSet::listed({{0, 1}}));
+  net.add_partition(2, LinkSet::listed({{0, 1}}));
   net.remove_partition(1);
   EXPECT_TRUE(net.blocked(0, 1));
   net.remove_partition(2);
@@ -42,14 +42,19 @@ TEST(Network, OverlappingPartitionsCountPerLink) {
 
 TEST(Network, ClogsReleaseOnlyTheLinksThatOpen) {
   Network net(constant_latency(kNsPerMs), 3, Rng(1));
-  net.add_clog(1, pairs_touching({0}, 3));
-  net.add_clog(2, {{0, 1}});
+  net.add_clog(1, LinkSet::touching({0}, 3));
+  net.add_clog(2, LinkSet::listed({{0, 1}}));
   EXPECT_TRUE(net.clogged(0, 1));
-  const auto opened = net.remove_clog(1);
-  EXPECT_TRUE(net.clogged(0, 1));
-  EXPECT_EQ(std::count(opened.begin(), opened.end(), NodePair{0, 1}), 0);
-  EXPECT_EQ(std::count(opened.begin(), opened.end(), NodePair{1, 0}), 1);
-  EXPECT_EQ(net.remove_clogs({}), (std::vector<NodePair>{{0, 1}}));
+  net.remove_clog(1);
+  EXPECT_TRUE(net.clogged(0, 1)) << "still held by the other clog";
+  EXPECT_FALSE(net.clogged(1, 0));
+  net.add_clog(3, LinkSet::touching({2}, 3));
+  net.release_clogs(LinkSet::one_way({2}, {0}, 3));
+  EXPECT_FALSE(net.clogged(2, 0)) << "released";
+  EXPECT_TRUE(net.clogged(0, 2)) << "the other direction is still held";
+  net.release_all_clogs();
+  EXPECT_FALSE(net.clogged(0, 1));
+  EXPECT_FALSE(net.clogged(0, 2));
 }
 
 // Without reordering, a link delivers in send order whatever the latency draws.

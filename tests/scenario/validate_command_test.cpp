@@ -64,7 +64,7 @@ TEST(ValidateCommand, InvalidFileListsEveryProblemAndExits2) {
   EXPECT_EQ(run.exit_code, cli::kExitBadInput);
   EXPECT_EQ(run.out, "");
   EXPECT_EQ(run.err, file + ": /run/seed: expected an integer from 0 to 18446744073709551615, found -1\n" + file +
-                         ": /cluster/nodes: expected a node count from 1 to 64, found 0\n");
+                         ": /cluster/nodes: expected a node count from 1 to 4096, found 0\n");
 }
 
 TEST(ValidateCommand, SyntaxErrorHasLineAndColumn) {

@@ -1,5 +1,6 @@
 // `dsim check FILE --model M`: is a recorded history linearizable? Exit 0 ok, 1 illegal,
 // 3 unknown (a budget ran out), 2 bad input.
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -8,10 +9,15 @@
 #include "sim/check/linearizability.h"
 #include "sim/check/parse.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
+#include "sim/core/text.h"
 
 namespace dsim::cli {
 
 namespace {
+
+constexpr double kTimeoutSecondsMax = 30 * 24 * 3600;  // a month: beyond that, say 0 (none)
+constexpr std::uint64_t kBudgetMax = std::uint64_t{1} << 62;  // inside int64, with room to add
 
 struct CheckOptions {
   std::string file;
@@ -33,22 +39,33 @@ int exit_code_of(check::Verdict verdict) {
 }
 
 int run_check(CheckOptions& options) {
+  // The --timeout budget starts now: reading and parsing a large history count toward it.
+  const auto started = std::chrono::steady_clock::now();
   const check::Model* model = check::find_model(options.model);
   const std::optional<check::Format> format = check::parse_format_name(options.format);
   // CLI11 has checked both names; these are the invariants it established.
   if (model == nullptr || !format) return kExitBadInput;
-  const check::ParseResult parsed = check::load_history(options.file, *format, model);
+  if (options.timeout_s > 0) {
+    options.budget.deadline =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeout_s));
+  }
+  const check::ParseResult parsed = check::load_history(options.file, *format, model, options.budget.deadline);
   if (parsed.error) {
-    std::cerr << "error: " << parsed.error->to_string() << "\n";
+    std::cerr << "dsim check: " << terminal_safe(parsed.error->to_string()) << "\n";
     return kExitBadInput;
   }
-  if (options.timeout_s > 0) options.budget.wall_seconds_max = options.timeout_s;
-  const check::LinearizabilityResult result =
-      check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
+  check::LinearizabilityResult result;
+  if (parsed.timed_out) {
+    const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.verdict = check::Verdict::unknown;
+    result.reason = fmt::format("the --timeout of {} s ran out while reading the history ({:.1f} s)", options.timeout_s, read_s);
+  } else {
+    result = check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
+  }
   if (options.json) {
     std::cout << check::to_json(result, parsed.history).dump(2) << "\n";
   } else {
-    std::cout << check::describe(result, parsed.history);
+    std::cout << terminal_safe(check::describe(result, parsed.history));
   }
   return exit_code_of(result.verdict);
 }
@@ -68,15 +85,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"auto", "jepsen-log", "edn", "json"}));
   command->add_option("--timeout", options->timeout_s,
                       "Wall-clock budget in seconds; 0 for none (default 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_in(0, kTimeoutSecondsMax));
   command->add_option("--steps-max", options->budget.steps_max, "Search steps budget")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_option("--memo-bytes-max", options->budget.memo_bytes_max,
                       "Memory budget of the search's memo, in bytes")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_option("--failures-max", options->budget.failures_max,
                       "Illegal keys to explain before stopping (default 1; one proves the verdict)")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->add_flag("--no-split", options->no_split,
                     "Check all keys together instead of one key at a time (slower; for comparison)");

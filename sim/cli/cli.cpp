@@ -1,5 +1,7 @@
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,13 @@ int run_cli(int argc, const char* const* argv) {
   app.failure_message([](const CLI::App* top, const CLI::Error& e) {
     const auto chosen = top->get_subcommands();
     const std::string who = chosen.empty() ? "dsim" : "dsim " + chosen.front()->get_name();
+    const auto extra = top->remaining();
+    if (chosen.empty() && !extra.empty()) {
+      std::vector<std::string> names;
+      for (const CLI::App* sub : top->get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+      return fmt::format("dsim: unknown command \"{}\"; expected one of: {}\nRun with --help for more information.\n",
+                         terminal_safe(extra.front()), fmt::join(names, ", "));
+    }
     return fmt::format("{}: {}\nRun with --help for more information.\n", who, terminal_safe(e.what()));
   });
   int exit_code = kExitHeld;

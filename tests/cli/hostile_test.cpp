@@ -154,7 +154,7 @@ const std::vector<Case>& corpus_cases() {
       {"fuzz {h}/scenario-deep.json --seeds 1..2 --out {t}/fuzz-out", 2, "levels of nested"},
       {"validate {h}/missing.json", 2, "missing.json: cannot open: No such file or directory"},
       // Histories.
-      {"check {h}/history-empty.edn --model cas-register", 0, "ok"},
+      {"check {h}/history-empty.edn --model cas-register", 2, "history-empty.edn:1: expected JSON"},
       {"check {h}/history-garbage.log --model cas-register", 2, "history-garbage.log"},
       {"check {h}/history-unknown-f.edn --model cas-register", 2, "history-unknown-f.edn:1:"},
       {"check {h}/history-truncated.json --model cas-register", 2, "history-truncated.json"},
@@ -208,14 +208,14 @@ const std::vector<Case>& flag_cases() {
       {"fuzz {h}/tiny.json --seeds 1..2 -j 0 --out {t}/f", 2, "-j"},
       {"fuzz {h}/tiny.json --seeds 1..2 --out /dev/null/x", 2, "dsim fuzz: cannot create /dev/null/x"},
       {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results /dev/null/r.jsonl", 2, "cannot write /dev/null/r.jsonl"},
-      {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results {t}/empty-dir", 2, "it is a directory"},
+      {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results {t}/empty-dir", 2, "cannot write {t}/empty-dir: Is a directory"},
       {"fuzz {h}/tiny.json --seeds -1..2 --out {t}/f", 2, "expected seeds as A..B"},
       {"fuzz {h}/tiny.json --seeds 1..18446744073709551616 --out {t}/f", 2, "expected seeds as A..B"},
       {"export {h}/trace-not-json.json --format edn -o ''", 2, "expected a file path, found an empty one"},
       {"viz {h}/trace-not-json.json -o ''", 2, "expected a file path, found an empty one"},
       {"--version", 0, "dsim 0.1.0"},
       {"run", 2, "file is required"},
-      {"frobnicate", 2, "frobnicate"},
+      {"frobnicate", 2, "dsim: unknown command \"frobnicate\"; expected one of: run, validate"},
   };
   return list;
 }

@@ -94,14 +94,20 @@ LinearizabilityResult check_linearizability(const History& history, const Model&
     result.reason = "invalid history: " + *error;
     return result;
   }
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  if (budget.wall_seconds_max) {
+  std::optional<std::chrono::steady_clock::time_point> deadline = budget.deadline;
+  if (!deadline && budget.wall_seconds_max) {
     deadline = std::chrono::steady_clock::now() +
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                    std::chrono::duration<double>(*budget.wall_seconds_max));
   }
   ValueTable values;
-  for (const Partition& partition : make_partitions(history, model, split_by_key, values)) {
+  const std::vector<Partition> partitions = make_partitions(history, model, split_by_key, values);
+  if (deadline && std::chrono::steady_clock::now() > *deadline) {
+    result.verdict = Verdict::unknown;
+    result.reason = "the wall-clock budget ran out before the search began";
+    return result;
+  }
+  for (const Partition& partition : partitions) {
     const SearchLimits limits{.steps_max = budget.steps_max - result.steps,
                               .memo_bytes_max = budget.memo_bytes_max,
                               .deadline = deadline};

@@ -9,6 +9,7 @@
 // See docs/checker.md.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct CheckBudget {
   std::int64_t steps_max = 100'000'000;        // search steps over all partitions
   std::int64_t memo_bytes_max = 256LL << 20;   // memo and interned values, per partition
   std::optional<double> wall_seconds_max;      // none inside simulations: not deterministic
+  // When set, the end of the wall-clock budget, in place of wall_seconds_max from the check's
+  // start: a caller that spent part of the budget before the check (reading the history) says so.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   // Illegal partitions (keys) to explain before stopping. One proves the verdict; searching the
   // remaining keys only to report them too can cost more than everything else together.
   std::int64_t failures_max = 1;

@@ -9,6 +9,7 @@
 
 #include "sim/check/parsers.h"
 #include "sim/check/utf8.h"
+#include "sim/core/file.h"
 
 namespace dsim::check {
 
@@ -58,8 +59,9 @@ std::int64_t line_of(std::string_view text, std::size_t offset) {
 }  // namespace
 
 ParseResult parse_history(std::string_view text, Format format, std::string_view file_name,
-                          const Model* model) {
+                          const Model* model, ParseDeadline deadline) {
   ParseResult result;
+  const auto late = [&] { return deadline && std::chrono::steady_clock::now() > *deadline; };
   if (auto bad = find_invalid_utf8(text)) {
     result.error = ParseError{.file = "", .line = line_of(text, *bad),
                               .message = fmt::format("expected UTF-8 text, found byte 0x{:02x}",
@@ -67,12 +69,16 @@ ParseResult parse_history(std::string_view text, Format format, std::string_view
   } else {
     const Format chosen = format == Format::auto_detect ? detect(text) : format;
     switch (chosen) {
-      case Format::jepsen_log: result = parse_jepsen_log(text, model); break;
-      case Format::edn: result = parse_edn_lines(text, model); break;
+      case Format::jepsen_log: result = parse_jepsen_log(text, model, deadline); break;
+      case Format::edn: result = parse_edn_lines(text, model, deadline); break;
       case Format::json:
-      case Format::auto_detect: result = parse_json_history(text, model); break;
+      case Format::auto_detect: result = late() ? ParseResult{} : parse_json_history(text, model); break;
     }
     result.format = chosen;
+  }
+  if (!result.error && late()) {
+    result.timed_out = true;
+    result.history = History{};
   }
   if (result.error) {
     result.error->file = std::string(file_name);
@@ -81,36 +87,15 @@ ParseResult parse_history(std::string_view text, Format format, std::string_view
   return result;
 }
 
-ParseResult load_history(const std::string& path, Format format, const Model* model) {
-  ParseResult result;
-  std::error_code error;
-  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
-    result.error = ParseError{.file = path, .line = 0, .message = "expected a regular file"};
+ParseResult load_history(const std::string& path, Format format, const Model* model, ParseDeadline deadline) {
+  std::string error;
+  const auto text = read_file(path, static_cast<std::size_t>(kHistoryBytesMax), &error);
+  if (!text) {
+    ParseResult result;
+    result.error = ParseError{.file = path, .line = 0, .message = error};
     return result;
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    result.error = ParseError{.file = path, .line = 0, .message = "cannot open the file for reading"};
-    return result;
-  }
-  file.seekg(0, std::ios::end);
-  const std::streamoff size = file.tellg();
-  file.seekg(0, std::ios::beg);
-  if (size < 0 || size > kHistoryBytesMax) {
-    result.error = ParseError{
-        .file = path,
-        .line = 0,
-        .message = fmt::format("expected a file of at most {} bytes, found {}", kHistoryBytesMax,
-                               static_cast<std::int64_t>(size))};
-    return result;
-  }
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (!file && !file.eof()) {
-    result.error = ParseError{.file = path, .line = 0, .message = "read error"};
-    return result;
-  }
-  return parse_history(text.str(), format, path, model);
+  return parse_history(*text, format, path, model, deadline);
 }
 
 }  // namespace dsim::check

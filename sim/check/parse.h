@@ -6,6 +6,7 @@
 // `file:line: what was expected, what was found`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,9 +30,14 @@ struct ParseError {
   std::string to_string() const;  // "file:line: message"
 };
 
+// The wall-clock end of a parse (`dsim check --timeout` counts reading the history); none in
+// simulations. Line formats check it every few thousand lines, JSON between its stages.
+using ParseDeadline = std::optional<std::chrono::steady_clock::time_point>;
+
 struct ParseResult {
-  History history;                  // empty when `error` is set
+  History history;                  // empty when `error` is set or the deadline passed
   std::optional<ParseError> error;
+  bool timed_out = false;           // the deadline passed before the parse was done
   Format format = Format::auto_detect;  // the format read (after detection)
 };
 
@@ -41,7 +47,8 @@ inline constexpr std::int64_t kHistoryBytesMax = 1LL << 30;
 // With a model, operations it does not understand (an unknown :f, a malformed cas) are errors
 // at the line that shows them.
 ParseResult parse_history(std::string_view text, Format format, std::string_view file_name,
-                          const Model* model = nullptr);
-ParseResult load_history(const std::string& path, Format format, const Model* model = nullptr);
+                          const Model* model = nullptr, ParseDeadline deadline = std::nullopt);
+ParseResult load_history(const std::string& path, Format format, const Model* model = nullptr,
+                         ParseDeadline deadline = std::nullopt);
 
 }  // namespace dsim::check

@@ -39,11 +39,16 @@ std::optional<std::string> make_event(const nlohmann::json& process, const nlohm
 // Calls `on_line(line_text, line_number)` for each line that is not blank; stops at the first
 // error it returns.
 template <typename OnLine>
-ParseResult for_each_line(std::string_view text, const Model* model, OnLine on_line) {
+ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadline deadline, OnLine on_line) {
   ParseResult result;
   HistoryBuilder builder(model);
   std::int64_t number = 0;
   for (std::size_t start = 0; start < text.size();) {
+    // The clock is read once per 4096 lines: cheap next to the parse, and prompt enough.
+    if (deadline && number % 4096 == 0 && std::chrono::steady_clock::now() > *deadline) {
+      result.timed_out = true;
+      return result;
+    }
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
@@ -114,12 +119,12 @@ std::optional<std::string> read_edn_line(std::string_view line, std::int64_t num
 
 }  // namespace
 
-ParseResult parse_jepsen_log(std::string_view text, const Model* model) {
-  return for_each_line(text, model, read_log_line);
+ParseResult parse_jepsen_log(std::string_view text, const Model* model, ParseDeadline deadline) {
+  return for_each_line(text, model, deadline, read_log_line);
 }
 
-ParseResult parse_edn_lines(std::string_view text, const Model* model) {
-  return for_each_line(text, model, read_edn_line);
+ParseResult parse_edn_lines(std::string_view text, const Model* model, ParseDeadline deadline) {
+  return for_each_line(text, model, deadline, read_edn_line);
 }
 
 }  // namespace dsim::check

@@ -2,6 +2,7 @@
 // 3 unknown (a budget ran out), 2 bad input. --lost-writes, --staleness and --t-visibility-ms
 // add (or, without --model, replace it with) the weak-consistency checks: lost writes found
 // exit 1, no final read exit 3; staleness and t-visibility are measurements.
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -12,10 +13,15 @@
 #include "sim/check/staleness.h"
 #include "sim/check/parse.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
+#include "sim/core/text.h"
 
 namespace dsim::cli {
 
 namespace {
+
+constexpr double kTimeoutSecondsMax = 30 * 24 * 3600;  // a month: beyond that, say 0 (none)
+constexpr std::uint64_t kBudgetMax = std::uint64_t{1} << 62;  // inside int64, with room to add
 
 struct CheckOptions {
   std::string file;
@@ -72,13 +78,15 @@ int exit_code_of(check::Verdict verdict) {
 }
 
 int run_check(CheckOptions& options) {
+  // The --timeout budget starts now: reading and parsing a large history count toward it.
+  const auto started = std::chrono::steady_clock::now();
   if (options.model.empty() && !options.weak()) {
-    std::cerr << "error: expected --model, --lost-writes, --staleness or --t-visibility-ms, found none\n";
+    std::cerr << "dsim check: expected --model, --lost-writes, --staleness or --t-visibility-ms, found none\n";
     return kExitBadInput;
   }
   for (std::size_t i = 1; i < options.t_visibility_ms.size(); ++i) {
     if (options.t_visibility_ms[i] <= options.t_visibility_ms[i - 1]) {
-      std::cerr << fmt::format("error: --t-visibility-ms: expected increasing times, found {} after {}\n",
+      std::cerr << fmt::format("dsim check: --t-visibility-ms: expected increasing times, found {} after {}\n",
                                options.t_visibility_ms[i], options.t_visibility_ms[i - 1]);
       return kExitBadInput;
     }
@@ -87,9 +95,13 @@ int run_check(CheckOptions& options) {
   const std::optional<check::Format> format = check::parse_format_name(options.format);
   // CLI11 has checked both names; these are the invariants it established.
   if ((model == nullptr && !options.model.empty()) || !format) return kExitBadInput;
-  const check::ParseResult parsed = check::load_history(options.file, *format, model);
+  if (options.timeout_s > 0) {
+    options.budget.deadline =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeout_s));
+  }
+  const check::ParseResult parsed = check::load_history(options.file, *format, model, options.budget.deadline);
   if (parsed.error) {
-    std::cerr << "error: " << parsed.error->to_string() << "\n";
+    std::cerr << "dsim check: " << terminal_safe(parsed.error->to_string()) << "\n";
     return kExitBadInput;
   }
   if (!model) {
@@ -98,11 +110,16 @@ int run_check(CheckOptions& options) {
     if (options.json) std::cout << out.dump(2) << "\n";
     return code;
   }
-  if (options.timeout_s > 0) options.budget.wall_seconds_max = options.timeout_s;
-  const check::LinearizabilityResult result =
-      check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
+  check::LinearizabilityResult result;
+  if (parsed.timed_out) {
+    const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.verdict = check::Verdict::unknown;
+    result.reason = fmt::format("the --timeout of {} s ran out while reading the history ({:.1f} s)", options.timeout_s, read_s);
+  } else {
+    result = check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
+  }
   nlohmann::json out = check::to_json(result, parsed.history);
-  if (!options.json) std::cout << check::describe(result, parsed.history);
+  if (!options.json) std::cout << terminal_safe(check::describe(result, parsed.history));
   const int weak_code = options.weak() ? run_weak_checks(options, parsed.history, out) : kExitHeld;
   if (options.json) std::cout << out.dump(2) << "\n";
   const int code = exit_code_of(result.verdict);
@@ -124,15 +141,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"auto", "jepsen-log", "edn", "json"}));
   command->add_option("--timeout", options->timeout_s,
                       "Wall-clock budget in seconds; 0 for none (default 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_in(0, kTimeoutSecondsMax));
   command->add_option("--steps-max", options->budget.steps_max, "Search steps budget")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_option("--memo-bytes-max", options->budget.memo_bytes_max,
                       "Memory budget of the search's memo, in bytes")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_option("--failures-max", options->budget.failures_max,
                       "Illegal keys to explain before stopping (default 1; one proves the verdict)")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kBudgetMax));
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->add_flag("--no-split", options->no_split,
                     "Check all keys together instead of one key at a time (slower; for comparison)");

@@ -15,6 +15,9 @@ inline constexpr int kExitViolated = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInconclusive = 3;
 
+// `dsim --version`. Trace, results and failure files carry their own format versions.
+inline constexpr const char* kVersion = "0.1.0";
+
 void add_run_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_list_command(CLI::App& app, int& exit_code);

@@ -1,5 +1,6 @@
 // `dsim export TRACE --format perfetto|shiviz|edn -o OUT`: the run for other tools
 // (docs/exporters.md). Exit 0 written, 2 bad input.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -7,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
 #include "sim/core/file.h"
+#include "sim/core/text.h"
 #include "sim/trace/export_common.h"
 #include "sim/trace/export_edn.h"
 #include "sim/trace/export_perfetto.h"
@@ -23,11 +26,28 @@ struct ExportOptions {
   std::string out = "-";
 };
 
+// Whether `out` names the same file as `in` (a hard link or another spelling included).
+bool same_file(const std::string& in, const std::string& out) {
+  std::error_code ec;
+  return std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec) && !ec;
+}
+
 int run_export(const ExportOptions& options) {
   std::string error;
+  if (options.out != "-") {
+    if (same_file(options.trace, options.out)) {
+      std::cerr << fmt::format("dsim export: {}: refusing to overwrite the input trace with its export\n",
+                               terminal_safe(options.out));
+      return kExitBadInput;
+    }
+    if (!can_write_file(options.out, &error)) {
+      std::cerr << "dsim export: " << terminal_safe(error) << "\n";
+      return kExitBadInput;
+    }
+  }
   const auto trace = load_trace_json(options.trace, &error);
   if (!trace) {
-    std::cerr << "error: " << error << "\n";
+    std::cerr << "dsim export: " << terminal_safe(error) << "\n";
     return kExitBadInput;
   }
   std::string text;
@@ -36,7 +56,7 @@ int run_export(const ExportOptions& options) {
     else if (options.format == "shiviz") text = export_shiviz(*trace);
     else text = export_edn(*trace);
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("error: {}: malformed trace: {}\n", options.trace, e.what());
+    std::cerr << fmt::format("dsim export: {}: malformed trace: {}\n", terminal_safe(options.trace), terminal_safe(e.what()));
     return kExitBadInput;
   }
   if (options.out == "-") {
@@ -44,7 +64,7 @@ int run_export(const ExportOptions& options) {
     return kExitHeld;
   }
   if (!write_file_atomic(options.out, text, &error)) {
-    std::cerr << fmt::format("error: {}: cannot write: {}\n", options.out, error);
+    std::cerr << "dsim export: " << terminal_safe(error) << "\n";
     return kExitBadInput;
   }
   return kExitHeld;
@@ -59,7 +79,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", options->format, "perfetto, shiviz or edn")
       ->required()
       ->check(CLI::IsMember({"perfetto", "shiviz", "edn"}));
-  cmd->add_option("-o,--output", options->out, "File to write; - for standard output (default)");
+  cmd->add_option("-o,--output", options->out, "File to write; - for standard output (default)")->check(non_empty_path());
   cmd->callback([options, &exit_code] { exit_code = run_export(*options); });
 }
 

@@ -1,6 +1,11 @@
 // `dsim fuzz SCENARIO --seeds A..B`: swarm-test a scenario, one forked worker per seed, and
 // write every failure (and its shrunk form) as a standalone scenario file. docs/fuzzing.md.
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <chrono>
 #include <filesystem>
@@ -13,6 +18,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/run_output.h"
 #include "sim/core/file.h"
+#include "sim/core/text.h"
 #include "sim/world/fuzz_driver.h"
 #include "sim/world/fuzz_pool.h"
 
@@ -30,6 +36,7 @@ struct FuzzArgs {
   bool no_shrink = false;
   std::uint32_t shrink_runs = 200;
   bool quiet = false;
+  bool resume = false;
 };
 
 // Seeds done, speed and failures: a bar redrawn in place on a terminal, plain lines otherwise
@@ -69,11 +76,54 @@ class ProgressDisplay {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
-int run(const FuzzArgs& args) {
+constexpr std::size_t kResultsBytesMax = std::size_t{4} << 30;  // as dsim fuzz-report reads
+
+// The results file while seeds run: a line appended (one write, no user-space buffer) as each
+// seed finishes, so a killed shard keeps every seed it finished. At the end the file is replaced
+// by the same lines in seed order, byte-identical to an uninterrupted run.
+class ResultsAppender {
+ public:
+  ~ResultsAppender() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool open(const std::string& path, std::string* error) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd_ < 0 && error) *error = fmt::format("cannot append to {}: {}", path, std::strerror(errno));
+    return fd_ >= 0;
+  }
+  bool append(const std::string& line) {
+    const std::string text = line + "\n";
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// The records already in `path` (for --resume), or an empty list when there is no such file.
+std::optional<std::vector<nlohmann::json>> read_for_resume(const std::string& path, const nlohmann::json& header,
+                                                           std::string* error) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::vector<nlohmann::json>{};
+  std::string why;
+  const auto text = read_file(path, kResultsBytesMax, &why);
+  auto records = text ? fuzz::resume_records(*text, header, &why) : std::nullopt;
+  if (!records) *error = fmt::format("{}: cannot resume: {}", path, why);
+  return records;
+}
+
+std::optional<fuzz::FuzzConfig> configure(const FuzzArgs& args) {
   auto loaded = load_scenario(args.file);
   if (auto* diag = std::get_if<Diagnostics>(&loaded)) {
     std::cerr << diag->format(args.file);
-    return kExitBadInput;
+    return std::nullopt;
   }
   fuzz::FuzzConfig config;
   config.base = std::get<Scenario>(std::move(loaded));
@@ -82,7 +132,7 @@ int run(const FuzzArgs& args) {
   const auto shard = seeds ? fuzz::parse_shard(args.shard, &error) : std::nullopt;
   if (!seeds || !shard) {
     std::cerr << "dsim fuzz: " << error << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
   config.seeds = *seeds;
   config.shard = *shard;
@@ -92,39 +142,77 @@ int run(const FuzzArgs& args) {
   config.shrink = !args.no_shrink;
   config.shrink_options.runs_max = args.shrink_runs;
   config.write_trace = write_trace_file;
+  if (const std::string problem = fuzz::fuzz_problem(config); !problem.empty()) {
+    std::cerr << fmt::format("dsim fuzz: {}: {}\n", terminal_safe(args.file), terminal_safe(problem));
+    return std::nullopt;
+  }
+  return config;
+}
 
-  const bool whole = shard->count == 1;
-  const std::string part = whole ? "" : fmt::format("-{}-of-{}", shard->index, shard->count);
+// Everything that can fail before the first seed: the output folder, the results file (and
+// with --resume, what it already holds). The results file then holds its header and the
+// records already done, and `appender` is open on it.
+bool prepare_outputs(const FuzzArgs& args, const std::string& results_path, fuzz::FuzzConfig& config,
+                     ResultsAppender& appender) {
+  std::string error;
+  std::error_code ec;
+  std::filesystem::create_directories(args.out_dir, ec);
+  if (ec) error = fmt::format("cannot create {}: {}", args.out_dir, ec.message());
+  bool ok = !ec && can_write_file((std::filesystem::path(args.out_dir) / "probe").string(), &error);
+  fuzz::FuzzOutcome start;
+  start.header = fuzz::results_header(config);
+  if (ok && args.resume) {
+    auto records = read_for_resume(results_path, start.header, &error);
+    ok = records.has_value();
+    if (ok) config.recorded = start.records = std::move(*records);
+  }
+  ok = ok && write_file_atomic(results_path, fuzz::results_text(start), &error) && appender.open(results_path, &error);
+  if (!ok) std::cerr << "dsim fuzz: " << terminal_safe(error) << "\n";
+  return ok;
+}
+
+int run(const FuzzArgs& args) {
+  auto configured = configure(args);
+  if (!configured) return kExitBadInput;
+  fuzz::FuzzConfig& config = *configured;
+  const fuzz::Shard shard = config.shard;
+  const bool whole = shard.count == 1;
+  const std::string part = whole ? "" : fmt::format("-{}-of-{}", shard.index, shard.count);
   const std::string results_path =
       args.results.empty() ? (std::filesystem::path(args.out_dir) / ("results" + part + ".jsonl")).string() : args.results;
   const std::string summary_path = (std::filesystem::path(args.out_dir) / ("summary" + part + ".json")).string();
-  std::error_code ec;
-  std::filesystem::create_directories(args.out_dir, ec);
-  if (ec) {
-    std::cerr << fmt::format("dsim fuzz: cannot create {}: {}\n", args.out_dir, ec.message());
-    return kExitBadInput;
-  }
+  ResultsAppender appender;
+  if (!prepare_outputs(args, results_path, config, appender)) return kExitBadInput;
 
   ProgressDisplay display(args.quiet);
-  const fuzz::FuzzOutcome outcome =
-      fuzz::fuzz(config, [&](const nlohmann::json& r, std::size_t done, std::size_t total) { display.update(r, done, total); });
+  bool appended = true;
+  const fuzz::FuzzOutcome outcome = fuzz::fuzz(config, [&](const nlohmann::json& r, std::size_t done, std::size_t total) {
+    appended = appender.append(r.dump()) && appended;
+    display.update(r, done, total);
+  });
+  std::string error;
   const nlohmann::json summary = fuzz::summarize(outcome.header, outcome.records);
-  bool wrote = write_file_atomic(results_path, fuzz::results_text(outcome), &error);
-  wrote = wrote && write_file_atomic(summary_path, summary.dump(2) + "\n", &error);
+  bool wrote = write_file_atomic(results_path, fuzz::results_text(outcome), &error) &&
+               write_file_atomic(summary_path, summary.dump(2) + "\n", &error);
+  if (wrote && !appended) error = fmt::format("cannot append to {} while seeds ran", results_path);
+  wrote = wrote && appended;
   if (!wrote) std::cerr << "dsim fuzz: " << error << "\n";
-  for (const std::string& e : outcome.errors) std::cerr << "dsim fuzz: " << e << "\n";
+  for (const std::string& e : outcome.errors) std::cerr << "dsim fuzz: " << terminal_safe(e) << "\n";
 
   if (!args.quiet) {
-    std::cout << fmt::format("dsim fuzz {} --seeds {}..{} --shard {}/{}\n", args.file, seeds->from, seeds->to,
-                             shard->index, shard->count);
-    std::cout << fuzz::summary_text(summary);
+    std::cout << fmt::format("dsim fuzz {} --seeds {}..{} --shard {}/{}{}\n", terminal_safe(args.file), config.seeds.from,
+                             config.seeds.to, shard.index, shard.count,
+                             config.recorded.empty() ? "" : fmt::format(" (resumed: {} seeds already done)", config.recorded.size()));
+    std::cout << terminal_safe(fuzz::summary_text(summary));
     std::cout << fmt::format("results: {}; summary: {}; failures under {}/\n", results_path, summary_path, args.out_dir);
     const double seconds = display.seconds();
-    std::cerr << fmt::format("{} seeds in {:.2f} s wall with {} worker(s): {:.1f} seeds/s\n", outcome.records.size(),
-                             seconds, config.jobs, seconds > 0 ? static_cast<double>(outcome.records.size()) / seconds : 0);
+    const std::size_t ran = outcome.records.size() - config.recorded.size();
+    std::cerr << fmt::format("{} seeds in {:.2f} s wall with {} worker(s): {:.1f} seeds/s\n", ran, seconds, config.jobs,
+                             seconds > 0 ? static_cast<double>(ran) / seconds : 0);
   }
-  if (summary["seeds_failed"].get<std::uint64_t>() > 0) return kExitViolated;
-  return wrote && outcome.errors.empty() ? kExitHeld : kExitBadInput;
+  // Infrastructure errors first: with seeds unrecorded, the verdict is of part of the range.
+  if (!wrote || !outcome.errors.empty()) return kExitBadInput;
+  return summary["seeds_failed"].get<std::uint64_t>() > 0 ? kExitViolated : kExitHeld;
 }
 
 }  // namespace
@@ -143,8 +231,13 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-shrink", args->no_shrink, "Write failures without shrinking them");
   cmd->add_option("--shrink-runs", args->shrink_runs, "Simulations one shrink may spend (default 200)")
       ->check(CLI::Range(1u, 100'000u));
+  cmd->add_flag("--resume", args->resume,
+                "Keep the seeds already in the results file (same scenario, seeds and shard) and run only the rest");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");
-  cmd->footer("Exit: 0 no seed failed, 1 some seed failed, 2 bad input (or a file could not be written).");
+  cmd->footer("Each seed's line is appended to the results file as it finishes (its failure files first), so a\n"
+              "killed run keeps what it finished; --resume then completes it, byte-identical to one run.\n"
+              "Exit: 0 no seed failed, 1 some seed failed, 2 bad input or an infrastructure error (a file could\n"
+              "not be written: some seeds are then unrecorded).");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -69,12 +69,48 @@ void list_all(std::ostream& out) {
   list_scenarios(out);
 }
 
+// What list_all prints, as one JSON object (`dsim list --json`).
+nlohmann::json list_json() {
+  nlohmann::json protocols = nlohmann::json::array();
+  for (const auto& p : ProtocolRegistry::instance().all()) {
+    nlohmann::json bugs = nlohmann::json::array();
+    for (const auto& bug : p.known_bugs) bugs.push_back({{"name", bug.name}, {"summary", bug.summary}});
+    protocols.push_back({{"name", p.name}, {"summary", p.summary}, {"bugs", bugs}});
+  }
+  nlohmann::json workloads = nlohmann::json::array();
+  for (const auto& w : WorkloadRegistry::instance().all()) workloads.push_back({{"name", w.name}, {"summary", w.summary}});
+  nlohmann::json scenarios = nlohmann::json::array();
+  if (const auto dir = scenarios_dir()) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(*dir)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".json" && entry.path().filename() != "schema.json") {
+        files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      auto loaded = load_scenario(file.string());
+      const auto* s = std::get_if<Scenario>(&loaded);
+      nlohmann::json entry = {{"file", file.string()}, {"valid", s != nullptr}};
+      if (s) entry["description"] = s->description.empty() ? s->name : s->description;
+      scenarios.push_back(entry);
+    }
+  }
+  return {{"protocols", protocols}, {"workloads", workloads}, {"models", check::model_names()}, {"scenarios", scenarios}};
+}
+
 }  // namespace
 
 void add_list_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("list", "List protocols, workloads, history models and shipped scenarios");
-  cmd->callback([&exit_code] {
-    list_all(std::cout);
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "Print the lists as one JSON object");
+  cmd->callback([json, &exit_code] {
+    if (*json) {
+      std::cout << list_json().dump(2) << "\n";
+    } else {
+      list_all(std::cout);
+    }
     exit_code = kExitHeld;
   });
 }

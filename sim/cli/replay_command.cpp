@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
 #include "sim/cli/run_output.h"
 #include "sim/core/file.h"
+#include "sim/core/text.h"
 #include "sim/world/fuzz_driver.h"
 #include "sim/world/fuzz_gen.h"
 #include "sim/world/fuzz_pool.h"
@@ -16,6 +18,8 @@
 namespace dsim::cli {
 
 namespace {
+
+constexpr std::size_t kSidecarBytesMax = 1u << 20;  // FILE.expect.json: a signature and a few figures
 
 struct ReplayArgs {
   std::string file;
@@ -48,17 +52,21 @@ int run(const ReplayArgs& args) {
     return kExitBadInput;
   }
   const Scenario scenario = std::get<Scenario>(std::move(loaded));
+  if (std::string error; !args.trace_path.empty() && !can_write_file(args.trace_path, &error)) {
+    std::cerr << "dsim replay: " << terminal_safe(error) << "\n";
+    return kExitBadInput;
+  }
   Recorded recorded;
   recorded.expect = scenario.expect;
   const std::string sidecar = fuzz::expect_path(args.file);
   if (std::filesystem::exists(sidecar)) {
     std::string error;
-    const auto text = read_file(sidecar, &error);
+    const auto text = read_file(sidecar, kSidecarBytesMax, &error);
     const auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
     if (!j.is_object() || !j.contains("signature") || !j["signature"].is_string() ||
         (j.contains("fingerprint") && !j["fingerprint"].is_string())) {
-      std::cerr << fmt::format("dsim replay: {}: expected a JSON object with a \"signature\" string{}\n", sidecar,
-                               text ? "" : " (" + error + ")");
+      std::cerr << fmt::format("dsim replay: {}: expected a JSON object with a \"signature\" string{}\n",
+                               terminal_safe(sidecar), text ? "" : " (" + error + ")");
       return kExitBadInput;
     }
     recorded.signature = j["signature"].get<std::string>();
@@ -97,8 +105,9 @@ int run(const ReplayArgs& args) {
           }
         }
       });
-  for (const auto& e : errors) std::cerr << "dsim replay: " << e << "\n";
-  if (!errors.empty() && !observed.is_object() && signal == 0) return kExitBadInput;
+  for (const auto& e : errors) std::cerr << "dsim replay: " << terminal_safe(e) << "\n";
+  // The trace could not be written: an infrastructure error, whatever the run did (as `dsim run`).
+  if (!errors.empty() && signal == 0) return kExitBadInput;
 
   std::optional<std::string> sig;
   std::string fingerprint;
@@ -111,7 +120,7 @@ int run(const ReplayArgs& args) {
     liveness = observed["liveness"].get<bool>();
   }
   const auto say = [&](const std::string& text) {
-    if (!args.quiet) std::cout << fmt::format("dsim replay {}: {}\n", args.file, text);
+    if (!args.quiet) std::cout << fmt::format("dsim replay {}: {}\n", terminal_safe(args.file), terminal_safe(text));
   };
   if (!sig) {
     say(fmt::format("PASSES now (fingerprint {}): the recorded failure no longer happens", fingerprint));
@@ -141,7 +150,7 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Run a failure file and confirm it fails the way it was recorded");
   cmd->add_option("file", args->file, "Failure file (e.g. dsim-failures/<signature>/seed-7-shrunk.json)")->required();
-  cmd->add_option("--trace", args->trace_path, "Write the replay's trace (native JSON) to this file");
+  cmd->add_option("--trace", args->trace_path, "Write the replay's trace (native JSON) to this file")->check(non_empty_path());
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");
   cmd->footer(
       "Reads FILE.expect.json (signature and fingerprint) when present, else FILE's expect section.\n"

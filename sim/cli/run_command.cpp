@@ -2,12 +2,16 @@
 // whether the scenario's claim held.
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
 #include "sim/cli/run_output.h"
+#include "sim/core/file.h"
+#include "sim/core/text.h"
 #include "sim/world/run.h"
 
 namespace dsim::cli {
@@ -21,6 +25,7 @@ struct RunArgs {
   std::optional<double> until_ms;
   bool check_determinism = false;
   bool quiet = false;
+  bool json = false;
 };
 
 // The first event where two traced runs differ, or nullopt when they agree.
@@ -57,26 +62,39 @@ int run(const RunArgs& args) {
     std::cerr << diag->format(args.file);
     return kExitBadInput;
   }
+  if (!args.trace_path.empty()) {
+    // Found unwritable before the run, not after minutes of it.
+    std::string error;
+    if (!can_write_file(args.trace_path, &error)) {
+      std::cerr << "dsim run: " << error << "\n";
+      return kExitBadInput;
+    }
+  }
   Scenario scenario = std::get<Scenario>(std::move(loaded));
   if (args.seed) scenario.run.seed = *args.seed;
   RunOptions options;
   options.trace = !args.trace_path.empty() || args.check_determinism;
-  if (args.until_ms) options.until_ns = static_cast<TimeNs>(*args.until_ms * static_cast<double>(kNsPerMs));
+  if (args.until_ms) options.until_ns = flag_ms_to_ns(*args.until_ms);
 
   // Wall time is measured only to report speed; it shapes nothing in the run.
   const auto started = std::chrono::steady_clock::now();
   const RunResult result = run_scenario(scenario, options);
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!args.quiet) print_summary(std::cout, args.file, scenario, result, wall_seconds);
+  if (!args.quiet && !args.json) print_summary(std::cout, args.file, scenario, result, wall_seconds);
+  nlohmann::json json = args.json ? summary_json(args.file, scenario, result) : nlohmann::json();
 
   int code = exit_code_for(result);
   if (args.check_determinism) {
     const RunResult again = run_scenario(scenario, options);
-    if (auto diff = first_difference(result, again)) {
+    const auto diff = first_difference(result, again);
+    if (diff) code = kExitViolated;
+    if (args.json) {
+      json["determinism"] = {{"agree", !diff}, {"trace_events", result.trace.events.size()}};
+      if (diff) json["determinism"]["difference"] = *diff;
+    } else if (diff) {
       std::cout << "  determinism: the two runs DIFFER; " << *diff << "\n";
-      code = kExitViolated;
     } else {
-      std::cout << fmt::format("  determinism: two runs agree on all {} events (fingerprint {})\n",
+      std::cout << fmt::format("  determinism: two runs agree on all {} trace events (fingerprint {})\n",
                                result.trace.events.size(), fingerprint_hex(result.fingerprint));
     }
   }
@@ -86,8 +104,12 @@ int run(const RunArgs& args) {
       std::cerr << "dsim run: " << error << "\n";
       return kExitBadInput;
     }
-    if (!args.quiet) std::cout << fmt::format("  trace:    {} ({} events)\n", args.trace_path, result.trace.events.size());
+    if (!args.quiet && !args.json) {
+      std::cout << fmt::format("  trace:    {} ({} trace events)\n", terminal_safe(args.trace_path), result.trace.events.size());
+    }
+    if (args.json) json["trace"] = {{"file", args.trace_path}, {"trace_events", result.trace.events.size()}};
   }
+  if (args.json && !args.quiet) std::cout << json.dump(2) << "\n";
   return code;
 }
 
@@ -97,9 +119,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario file and check its claim");
   cmd->add_option("file", args->file, "Scenario file (JSON; see docs/scenario-format.md)")->required();
-  cmd->add_option("--seed", args->seed, "Override the scenario's seed");
-  cmd->add_option("--trace", args->trace_path, "Write the run's trace (native JSON) to this file");
-  cmd->add_option("--until", args->until_ms, "Stop at this virtual time, in milliseconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", args->seed, "Override the scenario's seed")
+      ->check(integer_in(0, std::numeric_limits<std::uint64_t>::max()));
+  cmd->add_option("--trace", args->trace_path, "Write the run's trace (native JSON) to this file")->check(non_empty_path());
+  cmd->add_option("--until", args->until_ms, "Stop at this virtual time, in milliseconds")->check(duration_ms_flag());
+  cmd->add_flag("--json", args->json,
+                "Print the summary as one JSON object (verdict, findings, metrics, fingerprint, counts)");
   cmd->add_flag("--check-determinism", args->check_determinism,
                 "Run twice and report the first event where the runs differ");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");

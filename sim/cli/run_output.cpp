@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/file.h"
+#include "sim/core/text.h"
 
 namespace dsim::cli {
 
@@ -63,15 +64,15 @@ const char* kind_name(Finding::Kind kind) { return kind == Finding::Kind::safety
 void print_summary(std::ostream& out, const std::string& file, const Scenario& s, const RunResult& r,
                    double wall_seconds) {
   const RunStats& st = r.stats;
-  out << fmt::format("dsim run {} (seed {})\n", file, s.run.seed);
-  if (!s.description.empty()) out << fmt::format("  claim:    {}\n", s.description);
+  out << fmt::format("dsim run {} (seed {})\n", terminal_safe(file), s.run.seed);
+  if (!s.description.empty()) out << fmt::format("  claim:    {}\n", terminal_safe(s.description));
   out << fmt::format("  cluster:  {} x {}{}; {} clients ({})\n", s.cluster.size(), s.cluster.protocol,
                      s.cluster.bugs.empty() ? "" : fmt::format(" with bugs [{}]", fmt::join(s.cluster.bugs, ", ")),
                      s.workload.clients, s.workload.kind);
   const double speed = wall_seconds > 0 ? static_cast<double>(st.end_ns) / 1e9 / wall_seconds : 0;
   out << fmt::format("  time:     {:.3f} s simulated ({}) in {:.3f} s wall, {:.0f}x real time\n", ns_to_ms(st.end_ns) / 1000,
                      st.stop_reason, wall_seconds, speed);
-  out << fmt::format("  events:   {}; messages sent {}, delivered {}, dropped {}, duplicated {}; timers {}\n", st.events,
+  out << fmt::format("  events:   {} processed; messages sent {}, delivered {}, dropped {}, duplicated {}; timers {}\n", st.events,
                      st.messages_sent, st.messages_delivered, st.messages_dropped, st.messages_duplicated,
                      st.timers_fired);
   if (!s.faults.empty()) {
@@ -96,13 +97,46 @@ void print_summary(std::ostream& out, const std::string& file, const Scenario& s
   print_history_checks(out, r.history_checks);
   if (s.checks.liveness) out << fmt::format("    liveness         within {:.0f} ms of calm\n", ns_to_ms(s.checks.liveness_within_ns));
   for (const Finding& f : r.findings) {
-    out << fmt::format("    FOUND {} {} at {:.3f} ms: {}\n", kind_name(f.kind), f.id(), ns_to_ms(f.at_ns), f.detail);
+    out << fmt::format("    FOUND {} {} at {}: {}\n", kind_name(f.kind), terminal_safe(f.id()), format_ms(ns_to_ms(f.at_ns)),
+                       terminal_safe(f.detail));
   }
   if (r.findings.empty()) out << "    no violations found\n";
-  for (const auto& [key, value] : r.metrics.items()) out << fmt::format("  {}: {}\n", key, value.dump());
-  out << fmt::format("  expected: {}\n", r.expectation_detail);
+  for (const auto& [key, value] : r.metrics.items()) out << fmt::format("  {}: {}\n", terminal_safe(key), terminal_safe(value.dump()));
+  out << fmt::format("  expected: {}\n", terminal_safe(r.expectation_detail));
   out << fmt::format("  verdict:  {}\n", r.expectation_held ? "HELD" : "NOT HELD");
   out << fmt::format("  fingerprint: {}\n", fingerprint_hex(r.fingerprint));
+}
+
+nlohmann::json summary_json(const std::string& file, const Scenario& s, const RunResult& r) {
+  const RunStats& st = r.stats;
+  std::uint64_t ok = 0, fail = 0, info = 0;
+  for (const auto& op : r.history.ops) {
+    ok += op.type == check::OpType::ok;
+    fail += op.type == check::OpType::fail;
+    info += op.type == check::OpType::info;
+  }
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& f : r.findings) {
+    findings.push_back({{"kind", kind_name(f.kind)}, {"id", f.id()}, {"detail", f.detail}, {"at_ms", ns_to_ms(f.at_ns)}});
+  }
+  return {{"format", "dsim-run-summary"},
+          {"version", 1},
+          {"file", file},
+          {"scenario", s.name},
+          {"seed", s.run.seed},
+          {"verdict", r.expectation_held ? "held" : "not held"},
+          {"expected", r.expectation_detail},
+          {"findings", findings},
+          {"linearizability", r.linearizability},
+          {"metrics", r.metrics},
+          {"fingerprint", fingerprint_hex(r.fingerprint)},
+          {"counts",
+           {{"events_processed", st.events}, {"messages_sent", st.messages_sent},
+            {"messages_delivered", st.messages_delivered}, {"messages_dropped", st.messages_dropped},
+            {"messages_duplicated", st.messages_duplicated}, {"timers_fired", st.timers_fired},
+            {"ops", r.history.ops.size()}, {"ops_ok", ok}, {"ops_fail", fail}, {"ops_info", info}}},
+          {"simulated_ms", ns_to_ms(st.end_ns)},
+          {"stop_reason", st.stop_reason}};
 }
 
 bool write_trace_file(const std::string& path, const Scenario& scenario, const RunResult& r, std::string* error) {

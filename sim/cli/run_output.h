@@ -11,6 +11,8 @@ namespace dsim::cli {
 
 void print_summary(std::ostream& out, const std::string& file, const Scenario& scenario, const RunResult& result,
                    double wall_seconds);
+// The summary as JSON (`dsim run --json`): verdict, findings, metrics, fingerprint and counts.
+nlohmann::json summary_json(const std::string& file, const Scenario& scenario, const RunResult& result);
 // Writes the trace atomically; false (with `error`) when it could not be written.
 bool write_trace_file(const std::string& path, const Scenario& scenario, const RunResult& result, std::string* error);
 std::string fingerprint_hex(std::uint64_t fingerprint);

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
 #include "sim/core/file.h"
+#include "sim/core/text.h"
 #include "sim/trace/export_common.h"
 
 namespace dsim::cli {
@@ -20,6 +22,8 @@ namespace dsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr std::size_t kAssetBytesMax = 16u << 20;  // a visualizer file (index.html, a script)
 
 struct VizOptions {
   std::string trace;
@@ -93,25 +97,36 @@ std::optional<AssetTag> next_asset(const std::string& page, std::size_t from) {
 
 int run_viz(const VizOptions& options) {
   std::string error;
-  const auto text = read_file(options.trace, &error);
+  std::string out = options.out;
+  if (out.empty()) out = fs::path(options.trace).replace_extension(".html").string();
+  std::error_code ec;
+  if (out != "-" && fs::exists(out, ec) && fs::equivalent(options.trace, out, ec)) {
+    std::cerr << fmt::format("dsim viz: {}: refusing to overwrite the input trace with the page\n", terminal_safe(out));
+    return kExitBadInput;
+  }
+  if (out != "-" && !can_write_file(out, &error)) {
+    std::cerr << fmt::format("dsim viz: {}\n", terminal_safe(error));
+    return kExitBadInput;
+  }
+  const auto text = read_file(options.trace, kTraceBytesMax, &error);
   if (!text) {
-    std::cerr << fmt::format("error: {}: cannot read: {}\n", options.trace, error);
+    std::cerr << fmt::format("dsim viz: {}: cannot read: {}\n", terminal_safe(options.trace), error);
     return kExitBadInput;
   }
   if (std::string problem = trace_header_problem(*text); !problem.empty()) {
-    std::cerr << fmt::format("error: {}: {}\n", options.trace, problem);
+    std::cerr << fmt::format("dsim viz: {}: {}\n", terminal_safe(options.trace), terminal_safe(problem));
     return kExitBadInput;
   }
   const auto dir = viz_dir(options.assets);
   if (!dir) {
     std::cerr << (options.assets.empty()
-                      ? "error: cannot find the visualizer's files (viz/index.html): run from a dsim checkout or pass --assets DIR\n"
-                      : fmt::format("error: {}: no index.html there\n", options.assets));
+                      ? "dsim viz: cannot find the visualizer's files (viz/index.html): run from a dsim checkout or pass --assets DIR\n"
+                      : fmt::format("dsim viz: {}: no index.html there\n", terminal_safe(options.assets)));
     return kExitBadInput;
   }
-  auto page = read_file((*dir / "index.html").string(), &error);
+  auto page = read_file((*dir / "index.html").string(), kAssetBytesMax, &error);
   if (!page) {
-    std::cerr << fmt::format("error: {}\n", error);
+    std::cerr << fmt::format("dsim viz: {}\n", error);
     return kExitBadInput;
   }
   // Inline every stylesheet and script the page names.
@@ -123,9 +138,9 @@ int run_viz(const VizOptions& options) {
     last = tag->end;
     const bool is_css = tag->css;
     const std::string& rel = tag->path;
-    const auto content = read_file((*dir / rel).string(), &error);
+    const auto content = read_file((*dir / rel).string(), kAssetBytesMax, &error);
     if (!content) {
-      std::cerr << fmt::format("error: the visualizer's file {} is missing: {}\n", (*dir / rel).string(), error);
+      std::cerr << fmt::format("dsim viz: the visualizer's file {} is missing: {}\n", (*dir / rel).string(), error);
       return kExitBadInput;
     }
     if (is_css) {
@@ -144,16 +159,19 @@ int run_viz(const VizOptions& options) {
   }
   html.append(*page, last, std::string::npos);
   if (!data_written) {
-    std::cerr << fmt::format("error: {}/index.html names no scripts\n", dir->string());
+    std::cerr << fmt::format("dsim viz: {}/index.html names no scripts\n", dir->string());
     return kExitBadInput;
   }
-  std::string out = options.out;
-  if (out.empty()) out = fs::path(options.trace).replace_extension(".html").string();
+  if (out == "-") {
+    std::cout << html;
+    return kExitHeld;
+  }
   if (!write_file_atomic(out, html, &error)) {
-    std::cerr << fmt::format("error: {}: cannot write: {}\n", out, error);
+    std::cerr << fmt::format("dsim viz: {}\n", terminal_safe(error));
     return kExitBadInput;
   }
-  std::cout << fmt::format("wrote {} ({:.1f} MB); open it in a browser\n", out, static_cast<double>(html.size()) / 1e6);
+  std::cout << fmt::format("wrote {} ({:.1f} MB); open it in a browser\n", terminal_safe(out),
+                           static_cast<double>(html.size()) / 1e6);
   return kExitHeld;
 }
 
@@ -163,7 +181,8 @@ void add_viz_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<VizOptions>();
   CLI::App* cmd = app.add_subcommand("viz", "Write a trace as one self-contained HTML page (the visualizer, offline)");
   cmd->add_option("trace", options->trace, "Native trace (dsim run FILE --trace OUT.json)")->required();
-  cmd->add_option("-o,--output", options->out, "HTML file to write (default: the trace's name with .html)");
+  cmd->add_option("-o,--output", options->out, "HTML file to write; - for standard output (default: the trace's name with .html)")
+      ->check(non_empty_path());
   cmd->add_option("--assets", options->assets, "The visualizer's folder (default: ./viz or beside the executable)");
   cmd->callback([options, &exit_code] { exit_code = run_viz(*options); });
 }

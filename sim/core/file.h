@@ -1,15 +1,34 @@
-// Whole-file reads and crash-safe writes. A write goes to a temporary file beside the target
-// and is renamed over it, so a reader never sees a half-written output.
+// Bounded whole-file reads and crash-safe writes, for every command that touches a file.
+//
+// A read opens the file without blocking (a FIFO with no writer must not hang the tool), refuses
+// anything that is not a regular file (devices such as /dev/zero, FIFOs, sockets, directories),
+// and enforces its size limit while reading, so an endless or growing file costs at most the
+// limit. Each caller passes the limit that fits what it reads.
+//
+// A write goes to an unnamed temporary file in the target's directory (O_TMPFILE, where the
+// file system supports it) that is named and renamed over the target only when complete: a
+// reader never sees a half-written output, and a killed writer leaves no temporary file behind.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 namespace dsim {
 
-// nullopt when the file cannot be read; `error` then says why.
-std::optional<std::string> read_file(const std::string& path, std::string* error = nullptr);
-// False on failure, with `error` set; the target is then unchanged.
+// nullopt when the file cannot be read, is not a regular file, or holds more than `bytes_max`
+// bytes; `error` then says why, without the path (callers name the file).
+std::optional<std::string> read_file(const std::string& path, std::size_t bytes_max, std::string* error = nullptr);
+
+// False on failure, with `error` set (naming the path); the target is then unchanged.
 bool write_file_atomic(const std::string& path, const std::string& content, std::string* error = nullptr);
+
+// Whether write_file_atomic(path, ...) could create the file now (its folder exists and takes new
+// files, and the path is not a folder), found out without leaving anything behind: so a command
+// can refuse an unwritable output before it spends minutes on the work.
+bool can_write_file(const std::string& path, std::string* error = nullptr);
+
+// "12 MiB", "640 KiB", "17 bytes": sizes in messages, without long digit strings.
+std::string format_bytes(std::size_t bytes);
 
 }  // namespace dsim

@@ -1,8 +1,11 @@
 #include "sim/scenario/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "sim/core/text.h"
 
 namespace dsim {
 
@@ -10,16 +13,25 @@ void Diagnostics::expected(const std::string& path, std::string_view what, const
   error(path, fmt::format("expected {}, found {}", what, describe_json(found)));
 }
 
-std::string Diagnostics::format(std::string_view file) const {
+std::string Diagnostics::format(std::string_view file_name) const {
   std::string out;
-  for (const auto& d : list_) {
+  // Messages quote the file's own text (keys, values): escaped, so they cannot drive a terminal.
+  const std::string file = terminal_safe(file_name);
+  const std::size_t shown = std::min(list_.size(), kDiagnosticsShownMax);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const Diagnostic& d = list_[i];
+    const std::string message = terminal_safe(d.message);
     if (d.whole_file) {
-      out += fmt::format("{}: {}\n", file, d.message);
+      out += fmt::format("{}: {}\n", file, message);
     } else if (d.line > 0) {
-      out += fmt::format("{}:{}:{}: {}\n", file, d.line, d.column, d.message);
+      out += fmt::format("{}:{}:{}: {}\n", file, d.line, d.column, message);
     } else {
-      out += fmt::format("{}: {}: {}\n", file, d.path.empty() ? "/" : d.path, d.message);
+      out += fmt::format("{}: {}: {}\n", file, d.path.empty() ? "/" : terminal_safe(d.path), message);
     }
+  }
+  if (list_.size() > shown) {
+    out += fmt::format("{}: ... and {} more problem(s) not shown (the first {} are above)\n", file, list_.size() - shown,
+                       shown);
   }
   return out;
 }

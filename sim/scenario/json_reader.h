@@ -28,6 +28,9 @@ struct Diagnostic {
   bool operator==(const Diagnostic&) const = default;
 };
 
+// Problems printed per file; a file with more gets a count of the rest.
+inline constexpr std::size_t kDiagnosticsShownMax = 20;
+
 class Diagnostics {
  public:
   void error(std::string path, std::string message) {
@@ -41,7 +44,8 @@ class Diagnostics {
   bool ok() const { return list_.empty(); }
   const std::vector<Diagnostic>& list() const { return list_; }
   // "FILE: PATH: MESSAGE", one line per problem ("FILE:LINE:COLUMN: MESSAGE" for syntax errors,
-  // "FILE: MESSAGE" for a file that cannot be read).
+  // "FILE: MESSAGE" for a file that cannot be read); at most kDiagnosticsShownMax of them, then
+  // a line counting the rest. Control characters are escaped (terminal_safe).
   std::string format(std::string_view file) const;
 
  private:

@@ -483,13 +483,7 @@ std::variant<Scenario, Diagnostics> parse_scenario(std::string_view text, std::s
 
 std::variant<Scenario, Diagnostics> load_scenario(const std::string& path) {
   std::string error;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    Diagnostics diag;
-    diag.file_error("cannot open: it is a directory");
-    return diag;
-  }
-  const auto text = read_file(path, &error);
+  const auto text = read_file(path, kScenarioBytesMax, &error);
   if (!text) {
     Diagnostics diag;
     diag.file_error(error.empty() ? "cannot read" : error);

@@ -50,7 +50,7 @@ std::string trace_header_problem(const std::string& text) {
 
 std::optional<nlohmann::json> load_trace_json(const std::string& path, std::string* error) {
   std::string read_error;
-  const auto text = read_file(path, &read_error);
+  const auto text = read_file(path, kTraceBytesMax, &read_error);
   if (!text) {
     if (error) *error = fmt::format("{}: cannot read: {}", path, read_error);
     return std::nullopt;

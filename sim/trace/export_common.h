@@ -13,6 +13,9 @@ namespace dsim {
 std::string trace_json_problem(const nlohmann::json& trace);
 
 // Reads and parses a whole trace file; nullopt with `error` set ("path:line: ...") on failure.
+// A trace larger than this is refused (read with the limit enforced while reading).
+inline constexpr std::size_t kTraceBytesMax = std::size_t{1} << 30;
+
 std::optional<nlohmann::json> load_trace_json(const std::string& path, std::string* error);
 
 // Checks only the header of the trace text (the part before the events), which is cheap even

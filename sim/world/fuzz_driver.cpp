@@ -12,6 +12,7 @@
 
 #include "sim/core/file.h"
 #include "sim/core/hash.h"
+#include "sim/core/text.h"
 #include "sim/world/fuzz_gen.h"
 #include "sim/world/fuzz_pool.h"
 #include "sim/world/run.h"
@@ -37,11 +38,17 @@ nlohmann::json size_json(const Size& s) {
           {"duration_ms", ns_to_ms(s.duration_ns)}};
 }
 
+// A file the fuzzer could not write: the disk, not the protocol, failed. The worker reports it
+// as {"infra_error": ...}, which the parent keeps apart from the seed's verdict.
+struct InfraError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 void write_or_throw(const std::string& path, const std::string& text) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::string error;
-  if (!write_file_atomic(path, text, &error)) throw std::runtime_error(error);
+  if (!write_file_atomic(path, text, &error)) throw InfraError(error);
 }
 
 nlohmann::json expect_json(const std::string& sig, const Scenario& s, const RunResult& r) {
@@ -51,8 +58,13 @@ nlohmann::json expect_json(const std::string& sig, const Scenario& s, const RunR
 
 // The worker: runs one seed, and when it fails writes its files before anything else, then
 // shrinks it. Each stage is a line to the parent, so a crash while shrinking loses only that.
-void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& write_trace, const Emit& emit) {
-  const Scenario fuzzed = fuzz_scenario(config.base, seed);
+void run_seed_stages(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& write_trace, const Emit& emit) {
+  Scenario fuzzed;
+  try {
+    fuzzed = fuzz_scenario(config.base, seed);
+  } catch (const std::logic_error& e) {
+    throw InfraError(fmt::format("the fuzzed scenario of seed {} is invalid: {}", seed, e.what()));
+  }
   const RunResult result = run_scenario(fuzzed);
   nlohmann::json record = {{"type", "seed"}, {"seed", seed}, {"fingerprint", hex(result.fingerprint)},
                            {"events", result.stats.events}, {"ops", result.history.ops.size()}};
@@ -79,7 +91,7 @@ void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& w
   write_or_throw(path, scenario_text(failure));
   write_or_throw(expect_path(path), expect_json(*sig, failure, result).dump(2) + "\n");
   std::string error;
-  if (!write_trace(trace_path(path), failure, traced, &error)) throw std::runtime_error(error);
+  if (!write_trace(trace_path(path), failure, traced, &error)) throw InfraError(error);
   record["file"] = rel;
   emit(record.dump());
   if (!config.shrink) return;
@@ -90,7 +102,7 @@ void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& w
   const std::string shrunk_path = (std::filesystem::path(config.out_dir) / shrunk_rel).string();
   write_or_throw(shrunk_path, scenario_text(shrunk.scenario));
   write_or_throw(expect_path(shrunk_path), expect_json(*sig, shrunk.scenario, shrunk.result).dump(2) + "\n");
-  if (!write_trace(trace_path(shrunk_path), shrunk.scenario, shrunk.result, &error)) throw std::runtime_error(error);
+  if (!write_trace(trace_path(shrunk_path), shrunk.scenario, shrunk.result, &error)) throw InfraError(error);
   emit(nlohmann::json{{"type", "shrunk"},
                       {"seed", seed},
                       {"file", shrunk_rel},
@@ -102,14 +114,26 @@ void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& w
            .dump());
 }
 
+void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& write_trace, const Emit& emit) {
+  try {
+    run_seed_stages(config, seed, write_trace, emit);
+  } catch (const InfraError& e) {
+    emit(nlohmann::json{{"infra_error", e.what()}}.dump());
+  }
+}
+
 // The parent's view of a finished worker: its lines merged into one record; a crash before the
 // seed's verdict becomes the failure "crash:SIGNAL", with the scenario written by the parent.
 nlohmann::json collect(const FuzzConfig& config, std::uint64_t seed, const JobOutput& out,
                        std::vector<std::string>& errors) {
   nlohmann::json record;
+  bool infra = false;
   for (const std::string& line : out.lines) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
+    if (j.is_object() && j.contains("infra_error") && j["infra_error"].is_string()) {
+      errors.push_back(fmt::format("seed {}: {}", seed, j["infra_error"].get<std::string>()));
+      infra = true;
+    } else if (j.is_discarded() || !j.is_object()) {
       errors.push_back(fmt::format("seed {}: the worker said something unreadable: {}", seed, line));
     } else if (j.contains("error")) {
       errors.push_back(fmt::format("seed {}: {}", seed, j["error"].get<std::string>()));
@@ -122,6 +146,8 @@ nlohmann::json collect(const FuzzConfig& config, std::uint64_t seed, const JobOu
       record["shrunk"] = s;
     }
   }
+  // Files the worker could not write: no record, so the seed is neither a failure nor done.
+  if (infra && out.signal == 0) return nlohmann::json();
   const bool died = out.signal != 0 || out.exit_status != 0;
   if (record.is_object()) {
     if (died && record["verdict"] == "fail" && config.shrink && !record.contains("shrunk")) {
@@ -142,6 +168,7 @@ nlohmann::json collect(const FuzzConfig& config, std::uint64_t seed, const JobOu
     record["file"] = rel;
   } catch (const std::exception& e) {
     errors.push_back(fmt::format("seed {}: {}", seed, e.what()));
+    return nlohmann::json();  // the crash is not recorded without its file: a resumed run retries it
   }
   return record;
 }
@@ -209,18 +236,41 @@ std::vector<std::uint64_t> shard_seeds(SeedRange range, Shard shard) {
 std::string expect_path(const std::string& scenario_path) { return replace_suffix(scenario_path, ".expect.json"); }
 std::string trace_path(const std::string& scenario_path) { return replace_suffix(scenario_path, ".trace.json"); }
 
+std::string fuzz_problem(const FuzzConfig& config) {
+  // Each swarm action may bring its undo: at most twice faults_max actions per seed.
+  const std::size_t added_max = 2 * std::size_t{derive_limits(config.base).faults_max};
+  if (config.base.faults.size() + added_max > kScenarioFaultsMax) {
+    return fmt::format("the scenario has {} faults; with up to {} swarm faults per seed that passes the limit of {}",
+                       config.base.faults.size(), added_max, kScenarioFaultsMax);
+  }
+  try {
+    (void)fuzz_scenario(config.base, config.seeds.from);
+  } catch (const std::exception& e) {
+    return fmt::format("the fuzzed scenario of seed {} is invalid: {}", config.seeds.from, e.what());
+  }
+  return "";
+}
+
+nlohmann::json results_header(const FuzzConfig& config) {
+  return {{"type", "header"},
+          {"format", "dsim-fuzz-results"},
+          {"version", 1},
+          {"scenario", config.base.name},
+          {"scenario_digest", hex(hash_bytes(scenario_text(config.base)))},
+          {"seeds", {{"from", config.seeds.from}, {"to", config.seeds.to}}},
+          {"shard", {{"index", config.shard.index}, {"count", config.shard.count}}}};
+}
+
 FuzzOutcome fuzz(const FuzzConfig& config, const Progress& progress) {
   assert(config.jobs >= 1 && config.jobs <= kParallelMax);
-  const std::vector<std::uint64_t> seeds = shard_seeds(config.seeds, config.shard);
+  std::map<std::uint64_t, nlohmann::json> by_seed;
+  for (const auto& r : config.recorded) by_seed.emplace(r["seed"].get<std::uint64_t>(), r);
+  std::vector<std::uint64_t> seeds;
+  for (const std::uint64_t s : shard_seeds(config.seeds, config.shard)) {
+    if (!by_seed.count(s)) seeds.push_back(s);
+  }
   FuzzOutcome outcome;
-  outcome.header = {{"type", "header"},
-                    {"format", "dsim-fuzz-results"},
-                    {"version", 1},
-                    {"scenario", config.base.name},
-                    {"scenario_digest", hex(hash_bytes(scenario_text(config.base)))},
-                    {"seeds", {{"from", config.seeds.from}, {"to", config.seeds.to}}},
-                    {"shard", {{"index", config.shard.index}, {"count", config.shard.count}}}};
-  std::vector<nlohmann::json> records(seeds.size());
+  outcome.header = results_header(config);
   std::size_t done = 0;
   assert(config.write_trace);
   const TraceWriter& write_trace = config.write_trace;
@@ -228,11 +278,13 @@ FuzzOutcome fuzz(const FuzzConfig& config, const Progress& progress) {
       seeds.size(), config.jobs,
       [&](std::size_t i, const Emit& emit) { run_seed(config, seeds[i], write_trace, emit); },
       [&](std::size_t i, JobOutput out) {
-        records[i] = collect(config, seeds[i], out, outcome.errors);
+        nlohmann::json record = collect(config, seeds[i], out, outcome.errors);
         ++done;
-        if (progress) progress(records[i], done, seeds.size());
+        if (record.is_null()) return;
+        if (progress) progress(record, done, seeds.size());
+        by_seed.emplace(seeds[i], std::move(record));
       });
-  outcome.records = std::move(records);
+  for (auto& [seed, record] : by_seed) outcome.records.push_back(std::move(record));
   return outcome;
 }
 
@@ -240,6 +292,59 @@ std::string results_text(const FuzzOutcome& outcome) {
   std::string out = outcome.header.dump() + "\n";
   for (const auto& r : outcome.records) out += r.dump() + "\n";
   return out;
+}
+
+std::string seed_record_problem(const nlohmann::json& r) {
+  if (!r.is_object() || r.value("type", "") != "seed") return "expected a seed record ({\"type\": \"seed\", ...})";
+  if (!r.contains("seed") || !r["seed"].is_number_unsigned()) return "expected an unsigned \"seed\" in a seed record";
+  if (!r.contains("verdict") || !r["verdict"].is_string()) return "expected a \"verdict\" string in a seed record";
+  const std::string verdict = r["verdict"].get<std::string>();
+  if (verdict != "pass" && verdict != "fail") {
+    return fmt::format("expected the verdict \"pass\" or \"fail\", found \"{}\"", verdict.substr(0, 40));
+  }
+  if (verdict == "fail" && (!r.contains("signature") || !r["signature"].is_string())) {
+    return "expected a \"signature\" string in a failing seed's record";
+  }
+  if (r.contains("fingerprint") && !r["fingerprint"].is_string()) return "expected \"fingerprint\" to be a string";
+  return "";
+}
+
+std::optional<std::vector<nlohmann::json>> resume_records(const std::string& text, const nlohmann::json& header,
+                                                          std::string* error) {
+  const auto fail = [&](std::size_t line_no, const std::string& why) {
+    if (error) *error = line_no ? fmt::format("line {}: {}", line_no, why) : why;
+    return std::nullopt;
+  };
+  std::vector<nlohmann::json> records;
+  std::map<std::uint64_t, bool> seen;
+  std::size_t from = 0, line_no = 0;
+  while (from < text.size()) {
+    const std::size_t nl = text.find('\n', from);
+    if (nl == std::string::npos) break;  // cut short by a kill: that seed runs again
+    const auto j = nlohmann::json::parse(text.substr(from, nl - from), nullptr, false);
+    from = nl + 1;
+    ++line_no;
+    if (line_no == 1) {
+      if (j != header) {
+        return fail(1, "these results are of another scenario, seed range or shard: resume needs the same ones "
+                       "(or remove the file to start over)");
+      }
+      continue;
+    }
+    if (const std::string problem = seed_record_problem(j); !problem.empty()) return fail(line_no, problem);
+    const auto seed = j["seed"].get<std::uint64_t>();
+    if (!seen.emplace(seed, true).second) return fail(line_no, fmt::format("seed {} appears twice", seed));
+    records.push_back(j);
+  }
+  if (line_no == 0) return records;  // nothing was written yet (killed before the header)
+  const auto in_shard = shard_seeds({header["seeds"]["from"].get<std::uint64_t>(), header["seeds"]["to"].get<std::uint64_t>()},
+                                    {header["shard"]["index"].get<std::uint32_t>(), header["shard"]["count"].get<std::uint32_t>()});
+  for (const auto& r : records) {
+    if (!std::binary_search(in_shard.begin(), in_shard.end(), r["seed"].get<std::uint64_t>())) {
+      return fail(0, fmt::format("seed {} is not in this shard's seeds", r["seed"].get<std::uint64_t>()));
+    }
+  }
+  return records;
 }
 
 nlohmann::json summarize(const nlohmann::json& header, const std::vector<nlohmann::json>& records) {
@@ -334,10 +439,11 @@ std::string summary_text(const nlohmann::json& summary) {
       const auto& sh = s["shrunk"];
       const auto& b = sh["before"];
       const auto& a = sh["after"];
-      out += fmt::format("    shrunk:  {} (faults {} -> {}, ops {} -> {}, events {} -> {}, nodes {} -> {}, {} ms -> {} ms)\n",
+      const auto ms = [](const nlohmann::json& d) { return d.is_number() ? format_ms(d.get<double>()) : d.dump(); };
+      out += fmt::format("    shrunk:  {} (faults {} -> {}, ops {} -> {}, events processed {} -> {}, nodes {} -> {}, {} -> {})\n",
                          sh["file"].get<std::string>(), b["faults"].dump(), a["faults"].dump(), b["ops"].dump(),
                          a["ops"].dump(), b["events"].dump(), a["events"].dump(), b["nodes"].dump(), a["nodes"].dump(),
-                         b["duration_ms"].dump(), a["duration_ms"].dump());
+                         ms(b["duration_ms"]), ms(a["duration_ms"]));
     }
   }
   return out;

@@ -50,22 +50,45 @@ struct FuzzConfig {
   bool shrink = true;
   ShrinkOptions shrink_options;
   TraceWriter write_trace;
+  // Seed records already done (read back from an interrupted run's results by --resume): their
+  // seeds are not run again, and the outcome holds them as if they had been.
+  std::vector<nlohmann::json> recorded;
 };
+
+// Why `base` cannot be fuzzed at all (its own faults plus a seed's swarm faults would pass the
+// scenario format's limit, or a fuzzed seed does not validate); empty when it can. Checked before
+// the first seed runs: an infrastructure problem, not a failure of the protocol.
+std::string fuzz_problem(const FuzzConfig& config);
+
+// The results file's first line for this configuration.
+nlohmann::json results_header(const FuzzConfig& config);
 
 // What the parent hears as seeds finish, for a progress display. `record` is the seed's line.
 using Progress = std::function<void(const nlohmann::json& record, std::size_t done, std::size_t total)>;
 
 struct FuzzOutcome {
   nlohmann::json header;                // the results file's first line
-  std::vector<nlohmann::json> records;  // one per seed, ascending by seed
-  std::vector<std::string> errors;      // failure files that could not be written, and the like
+  std::vector<nlohmann::json> records;  // one per seed recorded, ascending by seed
+  std::vector<std::string> errors;      // infrastructure errors: a seed with one has no record
 };
 
-// Runs every seed of the shard; writes the failure files under out_dir as they happen.
+// Runs every seed of the shard not yet recorded; writes the failure files under out_dir as they
+// happen, and then calls `progress` with the seed's record. A seed whose files could not be
+// written (an infrastructure error, in `errors`) gets no record and no progress call: it is not
+// a failure of the protocol, and a resumed run does it again.
 FuzzOutcome fuzz(const FuzzConfig& config, const Progress& progress);
 
 // The results as JSON lines: the header, then a line per seed.
 std::string results_text(const FuzzOutcome& outcome);
+// What is wrong with one seed line of a results file (type "seed", an unsigned seed, a verdict
+// "pass" or "fail", a failure's signature string); empty when nothing is.
+std::string seed_record_problem(const nlohmann::json& record);
+
+// An interrupted run's results, read back for --resume: the seed records of `text` after a header
+// equal to `header`. A last line cut short (no newline: the writer was killed mid-line) is
+// dropped; any other bad line is an error. nullopt with `error` set when the file does not fit.
+std::optional<std::vector<nlohmann::json>> resume_records(const std::string& text, const nlohmann::json& header,
+                                                          std::string* error);
 // The merged summary of one or more results files' seed records (any order, duplicates are an
 // error for the caller to catch first): seeds run and failed, failures grouped by signature,
 // each with its seeds and its smallest shrunk file. Independent of how the seeds were sharded.

@@ -90,7 +90,7 @@ TEST(CheckCommand, BadInputExitsTwoWithFileAndLine) {
   const std::string path = write_file("truncated.log", std::string(kOkLog) + "INFO  jepsen.util - 1\t:inv");
   const CommandRun run = run_check({path, "--model", "register"});
   EXPECT_EQ(run.exit_code, kExitBadInput);
-  EXPECT_EQ(run.err.rfind("error: " + path + ":5: expected an :f", 0), 0u) << run.err;
+  EXPECT_EQ(run.err.rfind("dsim check: " + path + ":5: expected an :f", 0), 0u) << run.err;
   EXPECT_EQ(run.out, "");
 }
 

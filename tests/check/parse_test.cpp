@@ -153,7 +153,7 @@ TEST(ParseErrors, DeepNestingDoesNotExhaustTheStack) {
 TEST(ParseErrors, MissingFile) {
   const ParseResult result = load_history("/nonexistent/history.log", Format::auto_detect, nullptr);
   ASSERT_TRUE(result.error);
-  EXPECT_EQ(result.error->to_string(), "/nonexistent/history.log: cannot open the file for reading");
+  EXPECT_EQ(result.error->to_string(), "/nonexistent/history.log: cannot open: No such file or directory");
 }
 
 TEST(ParseErrors, GarbageNeverThrows) {

@@ -1,6 +1,11 @@
 // End to end through the dsim binary: fuzz finds a known bug, writes and shrinks it, replay
 // reproduces it; the pipeline is deterministic across -j and shards; GNU parallel shards merge
 // into the single run's report; bad input exits 2.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 
 #include "tests/fuzz/support.h"
@@ -192,6 +197,91 @@ TEST(FuzzCli, BadInputExitsTwo) {
   EXPECT_EQ(sh(fmt::format("{} replay {} 2>/dev/null", dsim(), (f.dir / "missing.json").string())).exit_code, 2);
   EXPECT_EQ(sh(fmt::format("{} fuzz-report {} 2>/dev/null", dsim(), s)).exit_code, 2);  // not a results file
   EXPECT_EQ(sh(fmt::format("{} fuzz-report {} 2>/dev/null", dsim(), (f.dir / "missing.jsonl").string())).exit_code, 2);
+}
+
+// Starts `line` under sh in a process group of its own, so that a kill reaches its workers too.
+pid_t spawn_group(const std::string& line) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);
+  return pid;
+}
+
+std::size_t line_count(const fs::path& path) {
+  const std::string text = slurp(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(FuzzCli, AKilledShardKeepsItsSeedsAndResumesToTheSameResults) {
+  const Fixture f = skip_sync("resume");
+  const fs::path whole = f.dir / "whole", killed = f.dir / "killed";
+  const std::string scenario = f.scenario.string();
+  const int whole_code =
+      sh(fmt::format("{} fuzz -q {} --seeds {} --shard 2/3 -j 2 --out {}", dsim(), scenario, kSeeds, whole.string())).exit_code;
+  ASSERT_TRUE(whole_code == 0 || whole_code == 1) << whole_code;
+  // Killed (SIGKILL, workers and all) once a few seeds have their lines.
+  const fs::path results = killed / "results-2-of-3.jsonl";
+  const pid_t pid = spawn_group(fmt::format("exec {} fuzz -q {} --seeds {} --shard 2/3 -j 2 --out {}", dsim(), scenario,
+                                            kSeeds, killed.string()));
+  for (int i = 0; i < 6000 && line_count(results) < 5; ++i) ::usleep(10'000);
+  ::kill(-pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::size_t kept = line_count(results);
+  ASSERT_GE(kept, 5u) << "the killed run appended no lines";
+  ASSERT_LT(kept, line_count(whole / "results-2-of-3.jsonl")) << "the run finished before the kill; nothing to resume";
+  // The partial file is not a complete result: the report names the missing seeds.
+  const Command partial = sh(fmt::format("{} fuzz-report -q {} 2>&1", dsim(), results.string()));
+  EXPECT_EQ(partial.exit_code, 2) << partial.out;
+  EXPECT_NE(partial.out.find("have no record"), std::string::npos) << partial.out;
+  // A line cut short by the kill is dropped and its seed run again.
+  std::ofstream(results, std::ios::app) << R"({"type":"seed","seed":)";
+
+  const Command resumed = sh(fmt::format("{} fuzz {} --seeds {} --shard 2/3 -j 1 --out {} --resume", dsim(), scenario,
+                                         kSeeds, killed.string()));
+  EXPECT_EQ(resumed.exit_code, whole_code) << resumed.out;
+  EXPECT_NE(resumed.out.find("resumed: "), std::string::npos) << resumed.out;
+  EXPECT_EQ(slurp(results), slurp(whole / "results-2-of-3.jsonl"));
+  EXPECT_EQ(slurp(killed / "summary-2-of-3.json"), slurp(whole / "summary-2-of-3.json"));
+  EXPECT_EQ(tree(killed), tree(whole));
+  // Resuming a complete run runs nothing and changes nothing.
+  EXPECT_EQ(sh(fmt::format("{} fuzz -q {} --seeds {} --shard 2/3 --out {} --resume", dsim(), scenario, kSeeds,
+                           killed.string()))
+                .exit_code,
+            whole_code);
+  EXPECT_EQ(slurp(results), slurp(whole / "results-2-of-3.jsonl"));
+  // Resuming with another range is refused, not mixed in.
+  const Command other = sh(fmt::format("{} fuzz -q {} --seeds 1..41 --shard 2/3 --out {} --resume 2>&1", dsim(), scenario,
+                                       killed.string()));
+  EXPECT_EQ(other.exit_code, 2) << other.out;
+  EXPECT_NE(other.out.find("cannot resume"), std::string::npos) << other.out;
+}
+
+TEST(FuzzCli, InfrastructureErrorsExitTwoBeforeAnySeedAndAreNoSignature) {
+  const Fixture f = skip_sync("infra");
+  const std::string s = f.scenario.string();
+  // An output folder that cannot exist, a results file that cannot be written.
+  for (const std::string& flags : {std::string("--out /dev/null/out"),
+                                   fmt::format("--out {} --results /dev/null/r.jsonl", (f.dir / "o1").string())}) {
+    const Command c = sh(fmt::format("{} fuzz {} --seeds 1..40 {} 2>&1", dsim(), s, flags));
+    EXPECT_EQ(c.exit_code, 2) << c.out;
+    EXPECT_EQ(c.out.find("crash:"), std::string::npos) << c.out;
+    EXPECT_EQ(c.out.find("seeds run"), std::string::npos) << "seeds ran: " << c.out;
+  }
+  // A scenario whose own faults and a seed's swarm faults pass the format's limit.
+  nlohmann::json many = nlohmann::json::parse(kSkipSyncScenario);
+  many["faults"] = nlohmann::json::array();
+  for (int i = 0; i < 99'990; ++i) many["faults"].push_back({{"at_ms", 1}, {"action", "pause"}, {"node", "n0"}, {"duration_ms", 1}});
+  const fs::path big = f.dir / "many-faults.json";
+  spit(big, many.dump());
+  const Command c = sh(fmt::format("{} fuzz {} --seeds 1..2 --out {} 2>&1", dsim(), big.string(), (f.dir / "o2").string()));
+  EXPECT_EQ(c.exit_code, 2) << c.out;
+  EXPECT_NE(c.out.find("passes the limit of 100000"), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("crash:"), std::string::npos) << c.out;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace {
 using json = nlohmann::json;
 
 json schema() {
-  const auto text = read_file(DSIM_SOURCE_DIR "/scenarios/schema.json");
+  const auto text = read_file(DSIM_SOURCE_DIR "/scenarios/schema.json", 16u << 20);
   EXPECT_TRUE(text.has_value());
   return json::parse(text.value_or("{}"));
 }

@@ -21,7 +21,7 @@ Scenario slow_links_case(const nlohmann::json& params, std::uint64_t seed) {
                  {{"latency", "same-dc"},
                   {"links", {{{"from", "n0"}, {"to", "*"}, {"latency", slow}}, {{"from", "*"}, {"to", "n0"}, {"latency", slow}}}}}},
                 {"expect", {{"safety", "any"}, {"liveness", "any"}}},
-                {"run", {{"seed", seed}, {"duration_ms", kSanitized ? 20000 : 60000}}}});
+                {"run", {{"seed", seed}, {"duration_ms", 60000}}}});
 }
 
 TEST(MembershipLifeguard, FarFewerFalseSuspicionsOfASlowNode) {

@@ -48,8 +48,13 @@ TEST(VisibilityWorkload, ReadsExactlyTAfterTheAcknowledgementThroughAnotherNode)
   // The first attempt of each read went to a node other than its write's first attempt.
   std::map<std::uint64_t, std::int64_t> first_to;
   for (const auto& e : r.trace.events) {
-    if (e.kind != TraceKind::send || !e.data.contains("op") || !e.data.contains("payload")) continue;
-    if (e.data["payload"]["attempt"] == 0) first_to.emplace(e.data["op"].get<std::uint64_t>(), e.data["to"].get<std::int64_t>());
+    if (e.kind != TraceKind::send || !e.data.contains("op") || !e.data.contains("payload") || !e.data.contains("to")) continue;
+    // Node-to-node messages carry payloads of their own: only a client request has an attempt.
+    const nlohmann::json& payload = e.data["payload"];
+    const auto attempt = payload.find("attempt");
+    if (attempt != payload.end() && *attempt == 0) {
+      first_to.emplace(e.data["op"].get<std::uint64_t>(), e.data["to"].get<std::int64_t>());
+    }
   }
   for (std::size_t i = 0; i < r.history.ops.size(); ++i) {
     const auto& op = r.history.ops[i];

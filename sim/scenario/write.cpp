@@ -116,7 +116,10 @@ json expect_json(const ExpectSpec& expect) {
 }
 
 json run_json(const RunSpec& run) {
-  return {{"seed", run.seed}, {"duration_ms", ms_json(run.duration_ns)}, {"events_max", run.events_max}};
+  return {{"seed", run.seed},
+          {"duration_ms", ms_json(run.duration_ns)},
+          {"events_max", run.events_max},
+          {"memory_mb_max", run.memory_bytes_max >> 20}};
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
   const std::vector<std::pair<std::string, json>> samples = {
       {"cluster", {{"protocol", "primary-backup"}, {"nodes", 3}, {"params", json::object()}, {"bugs", json::array()}}},
       {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}}},
-      {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}}},
+      {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}, {"memory_mb_max", 10}}},
       {"expect", {{"safety", "violated"}, {"violation", "x"}, {"liveness", "any"}}},
       {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}}},
   };
@@ -56,6 +56,9 @@ TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
     json doc = minimal_doc();
     if (section == "cluster") {
       doc["cluster"] = sample;
+    } else if (section == "checks") {
+      doc["checks"] = sample;
+      doc["workload"] = {{"kind", "register"}};  // a history for the model to judge
     } else {
       doc[section] = sample;
     }

@@ -77,7 +77,7 @@ TEST(LocalClockBounds, ManyLargeStepsSaturateInsteadOfOverflowing) {
     for (const TimeNs sign : {1, -1}) {
       LocalClock clock(0, drift_ppm);
       TimeNs now_ns = 0;
-      for (int i = 0; i < 16'000; ++i, now_ns += kNsPerMs) clock.step(now_ns, sign * kWeekNs);
+      for (int i = 0; i < 16'000; ++i) clock.step(now_ns += kNsPerMs, sign * kWeekNs);
       EXPECT_EQ(clock.offset_at(now_ns), sign * LocalClock::kOffsetLimitNs) << drift_ppm;
       // Time still runs, and stepping back recovers at once.
       EXPECT_GT(clock.local_at(now_ns + kNsPerSec), clock.local_at(now_ns));

@@ -4,6 +4,7 @@
 // generator keeps the rules a JSON Schema cannot state: names a fault refers to exist, times
 // lie within the run, read + write <= 1, the model fits the workload, an expectation has a check.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
@@ -33,11 +34,11 @@ json gen_faults(int nodes) {
     // Between one and three groups, each a node or two; the rest of the cluster left out.
     json groups = json::array();
     const int count = *rc::gen::inRange(1, 4);
-    for (int g = 0; g < count && g < nodes; ++g) groups.push_back(json::array({"n" + std::to_string(g)}));
+    for (int g = 0; g < count && g < nodes; ++g) groups.push_back(json::array({fmt::format("n{}", g)}));
     if (*rc::gen::arbitrary<bool>() || nodes < 3) {
       faults.push_back({{"at_ms", 0}, {"action", "partition"}, {"groups", groups}});
     } else {
-      faults.push_back({{"at_ms", 0}, {"action", "bridge"}, {"groups", groups}, {"bridge", "n" + std::to_string(nodes - 1)}});
+      faults.push_back({{"at_ms", 0}, {"action", "bridge"}, {"groups", groups}, {"bridge", fmt::format("n{}", nodes - 1)}});
     }
   }
   return faults;

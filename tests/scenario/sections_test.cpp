@@ -155,6 +155,7 @@ TEST(Sections, ChecksForms) {
 
 TEST(Sections, ExpectForms) {
   json doc = minimal_doc();
+  doc["checks"] = {{"liveness", true}};  // an expectation needs a check that judges it
   doc["expect"] = {{"safety", "violated"}, {"violation", "invariant:one-leader-per-term"}, {"liveness", "violated"}};
   Scenario s = parse_ok(doc);
   EXPECT_EQ(s.expect.safety, ExpectSpec::Outcome::violated);

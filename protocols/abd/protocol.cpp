@@ -104,7 +104,7 @@ class Abd final : public Protocol {
 }  // namespace
 
 void register_abd(ProtocolRegistry& registry) {
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "abd",
       "the Attiya-Bar-Noy-Dolev multi-writer register: majority query and update rounds, reads write back; "
       "no leader, no clocks",
@@ -116,7 +116,13 @@ void register_abd(ProtocolRegistry& registry) {
         Options o = read_options(params, config.nodes);
         o.bug_read_without_write_back = config.bugs.count(kBugWriteBack) > 0;
         return std::make_unique<Abd>(o, config.nodes);
-      }});
+      }};
+  // A read/write register per key: kv's appends fail (no read-modify-write), gets and puts are
+  // judged by the kv model.
+  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}};
+  info.nodes_min = 1;
+  info.observer_checks_liveness = false;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::abd

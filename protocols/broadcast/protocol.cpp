@@ -27,7 +27,7 @@ class Broadcast final : public Protocol {
 void register_broadcast(ProtocolRegistry& registry) {
   std::vector<KnownBug> bugs;
   for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "broadcast",
       "Maelstrom's broadcast (Gossip Glomers): push, pull and push-pull rumor spreading with stop rules, "
       "anti-entropy, or flooding over a grid, line, tree-k or total topology",
@@ -39,7 +39,12 @@ void register_broadcast(ProtocolRegistry& registry) {
         Options options = read_options(params);
         options.bugs = read_bugs(config.bugs);
         return std::make_unique<Broadcast>(options);
-      }});
+      }};
+  // Its own workload: broadcasts and reads of the message sets, judged by checks.broadcast.
+  info.workloads = {{"broadcast", {}}};
+  info.nodes_min = 1;
+  info.observer_checks_liveness = false;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::broadcast

@@ -29,7 +29,7 @@ class Dynamo final : public Protocol {
 void register_dynamo(ProtocolRegistry& registry) {
   std::vector<KnownBug> bugs;
   for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "dynamo",
       "a leaderless Dynamo-style key-value store: consistent hashing, N/R/W, LWW or vector clocks, read repair, "
       "sloppy quorum with hinted handoff, Merkle anti-entropy",

@@ -32,7 +32,7 @@ class Membership final : public Protocol {
 void register_membership(ProtocolRegistry& registry) {
   std::vector<KnownBug> bugs;
   for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "membership",
       "group membership with failure detection: heartbeat-counter gossip, or SWIM with Lifeguard's options; "
       "serves no client workload",
@@ -44,7 +44,14 @@ void register_membership(ProtocolRegistry& registry) {
         Options options = read_options(params, config.nodes);
         options.bugs = read_bugs(config.bugs);
         return std::make_unique<Membership>(options, config.nodes);
-      }});
+      }};
+  // No client operations: its observer judges suspicions and removals (safety) and whether
+  // every live member's view converged after calm (liveness: not-converged). A group of one
+  // has no one to watch.
+  info.workloads = {{"none", {}}};
+  info.nodes_min = 2;
+  info.observer_checks_liveness = true;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::membership

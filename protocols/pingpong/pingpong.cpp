@@ -59,7 +59,7 @@ class PingPong final : public Protocol {
 }  // namespace
 
 void register_pingpong(ProtocolRegistry& registry) {
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "pingpong",
       "every node keeps pings in flight to every peer (a network load generator)",
       {},
@@ -70,7 +70,12 @@ void register_pingpong(ProtocolRegistry& registry) {
       },
       [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
         return std::make_unique<PingPong>(config.params.value("in_flight", 1), config.params.value("peers", 0));
-      }});
+      }};
+  // Pings are its own traffic: it answers no client operation (only the empty workload).
+  info.workloads = {{"none", {}}};
+  info.nodes_min = 2;
+  info.observer_checks_liveness = false;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::pingpong

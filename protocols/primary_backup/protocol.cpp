@@ -44,7 +44,7 @@ class PrimaryBackup final : public Protocol {
 }  // namespace
 
 void register_primary_backup(ProtocolRegistry& registry) {
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "primary-backup",
       "a fixed primary (n0) replicates each write to every backup before answering",
       {{"read-from-backup", "backups answer reads from their own copy (stale and dirty reads)"},
@@ -61,7 +61,12 @@ void register_primary_backup(ProtocolRegistry& registry) {
         o.bug_read_from_backup = config.bugs.count("read-from-backup") > 0;
         o.bug_skip_sync = config.bugs.count("skip-sync") > 0;
         return std::make_unique<PrimaryBackup>(o);
-      }});
+      }};
+  // Reads and writes of registers (cas too: the primary orders every operation).
+  info.workloads = {{"register", {"cas-register", "register"}}, {"visibility", {"register"}}};
+  info.nodes_min = 1;
+  info.observer_checks_liveness = false;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::primary_backup

@@ -25,7 +25,7 @@ class Raft final : public Protocol {
 void register_raft(ProtocolRegistry& registry) {
   std::vector<KnownBug> bugs;
   for (const BugInfo& bug : kBugs) bugs.push_back(KnownBug{bug.name, bug.summary});
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "raft",
       "Raft consensus (etcd-style: PreVote, CheckQuorum, fast backtracking) replicating a key-value store; "
       "reads through the log, ReadIndex or leases",
@@ -38,7 +38,12 @@ void register_raft(ProtocolRegistry& registry) {
         Options options = read_options(params);
         options.bugs = read_bugs(config.bugs);
         return std::make_unique<Raft>(options);
-      }});
+      }};
+  // The replicated state machine answers register and kv operations alike.
+  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}};
+  info.nodes_min = 1;
+  info.observer_checks_liveness = false;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::raft

@@ -5,7 +5,7 @@
 namespace dsim::threepc {
 
 void register_threepc(ProtocolRegistry& registry) {
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "threepc",
       "three-phase commit with the termination protocol, over a bank sharded across participants; n0 coordinates",
       {{"precommit-timeout-aborts",
@@ -31,7 +31,12 @@ void register_threepc(ProtocolRegistry& registry) {
         o.bug_precommit_timeout_aborts = config.bugs.count("precommit-timeout-aborts") > 0;
         const TimeNs blocking_bound_ns = commit::ms_param(config, "blocking_bound_ms", 2 * kNsPerSec);
         return std::make_unique<commit::CommitProtocol<Node, Options>>("threepc", o, blocking_bound_ns);
-      }});
+      }};
+  // As twopc: the bank, checked by the observer (blocked transactions are liveness findings).
+  info.workloads = {{"bank", {}}};
+  info.nodes_min = 2;
+  info.observer_checks_liveness = true;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::threepc

@@ -5,7 +5,7 @@
 namespace dsim::twopc {
 
 void register_twopc(ProtocolRegistry& registry) {
-  registry.add(ProtocolInfo{
+  ProtocolInfo info{
       "twopc",
       "two-phase commit (presumed abort, strict 2PL) over a bank sharded across participants; n0 coordinates",
       {{"commit-before-log", "the coordinator sends Commit (and answers the client) before its decision is logged"},
@@ -30,7 +30,14 @@ void register_twopc(ProtocolRegistry& registry) {
         o.bug_skip_prepare_sync = config.bugs.count("skip-prepare-sync") > 0;
         const TimeNs blocking_bound_ns = commit::ms_param(config, "blocking_bound_ms", 2 * kNsPerSec);
         return std::make_unique<commit::CommitProtocol<Node, Options>>("twopc", o, blocking_bound_ns);
-      }});
+      }};
+  // Transfers and audits over the bank; the observer checks atomic commit and money, and reports
+  // transactions blocked beyond blocking_bound_ms as liveness findings. A coordinator needs at
+  // least one participant.
+  info.workloads = {{"bank", {}}};
+  info.nodes_min = 2;
+  info.observer_checks_liveness = true;
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::twopc

@@ -39,6 +39,15 @@ std::string show_value(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string echo_text(std::string_view text) {
+  if (text.size() <= kEchoMax) return std::string(text);
+  std::size_t cut = kEchoMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a continuation byte
+  return fmt::format("{}... ({} bytes)", text.substr(0, cut), text.size());
+}
+
+std::string echo(const nlohmann::json& value) { return echo_text(show_value(value)); }
+
 std::string describe(const Operation& op) {
   std::string text = fmt::format("p{} {}", op.process, op.f);
   if (op.key) text += fmt::format(" key={}", show_value(nlohmann::json(*op.key)));

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +49,12 @@ nlohmann::json to_json(const History&);
 
 // A value as compact JSON; never throws (invalid UTF-8 is replaced).
 std::string show_value(const nlohmann::json& value);
+
+// A value, or a piece of input text, for an error message: at most kEchoMax characters (cut at
+// a UTF-8 character boundary), then "..." and how long it was. An input may be megabytes.
+inline constexpr std::size_t kEchoMax = 80;
+std::string echo(const nlohmann::json& value);
+std::string echo_text(std::string_view text);
 
 // One line for a person: `p3 cas [1 2] -> fail` (the key, when present, follows the name).
 std::string describe(const Operation&);

@@ -20,7 +20,7 @@ std::optional<std::string> HistoryBuilder::add(const Event& event, std::int64_t 
 std::optional<std::string> HistoryBuilder::invoke(const Event& event, std::int64_t line) {
   if (auto it = pending_.find(event.process); it != pending_.end()) {
     return fmt::format("process {} invokes :{} but has not completed its invoke at line {}",
-                       event.process, event.f, it->second.line);
+                       event.process, echo_text(event.f), it->second.line);
   }
   Operation op;
   op.process = event.process;
@@ -41,13 +41,13 @@ std::optional<std::string> HistoryBuilder::complete(const Event& event) {
   auto it = pending_.find(event.process);
   if (it == pending_.end()) {
     return fmt::format("process {} completes :{} without a pending invoke", event.process,
-                       event.f);
+                       echo_text(event.f));
   }
   Operation& op = history_.ops[it->second.index];
   if (event.f != op.f || (event.key && event.key != op.key)) {
     return fmt::format("process {} completes :{}{} but invoked :{}{} at line {}", event.process,
-                       event.f, event.key ? " key " + *event.key : "", op.f,
-                       op.key ? " key " + *op.key : "", it->second.line);
+                       echo_text(event.f), event.key ? " key " + echo_text(*event.key) : "", echo_text(op.f),
+                       op.key ? " key " + echo_text(*op.key) : "", it->second.line);
   }
   Operation completed = op;
   completed.type = event.type == EventType::ok     ? OpType::ok

@@ -18,15 +18,15 @@ class KvModel final : public Model {
 
   std::optional<std::string> validate(const Operation& op) const override {
     if (op.f != "get" && op.f != "put" && op.f != "append") {
-      return fmt::format("unknown :f \"{}\" for model kv (expected get, put or append)", op.f);
+      return fmt::format("unknown :f \"{}\" for model kv (expected get, put or append)", echo_text(op.f));
     }
-    if (!op.key) return fmt::format("kv {} without a :key", op.f);
+    if (!op.key) return fmt::format("kv {} without a :key", echo_text(op.f));
     if (op.f != "get" && !op.value.is_string()) {
-      return fmt::format("{} needs a string :value, found {}", op.f, show_value(op.value));
+      return fmt::format("{} needs a string :value, found {}", echo_text(op.f), echo(op.value));
     }
     if (op.f == "get" && op.type == OpType::ok && !op.output.is_string() &&
         !op.output.is_null()) {
-      return fmt::format("get must return a string or nil, found {}", show_value(op.output));
+      return fmt::format("get must return a string or nil, found {}", echo(op.output));
     }
     return std::nullopt;
   }

@@ -91,6 +91,7 @@ LinearizabilityResult check_linearizability(const History& history, const Model&
   LinearizabilityResult result;
   if (auto error = validate_history(history, model)) {
     result.verdict = Verdict::unknown;
+    result.invalid_history = true;
     result.reason = "invalid history: " + *error;
     return result;
   }

@@ -54,6 +54,7 @@ struct LinearizabilityResult {
   Verdict verdict = Verdict::ok;
   std::vector<PartitionFailure> failures;  // illegal: at least one, in key order
   std::string reason;                      // unknown: which budget ran out, or what is invalid
+  bool invalid_history = false;            // unknown because the model does not fit the history
   std::int64_t steps = 0;
   std::int64_t memo_bytes_peak = 0;
   std::int64_t partitions = 0;             // how many were searched

@@ -43,6 +43,8 @@ struct ParseResult {
 
 // Files larger than this are refused rather than read into memory.
 inline constexpr std::int64_t kHistoryBytesMax = 1LL << 30;
+// Nesting of arrays and objects in a JSON history (EDN values have the same bound).
+inline constexpr std::size_t kHistoryDepthMax = 64;
 
 // With a model, operations it does not understand (an unknown :f, a malformed cas) are errors
 // at the line that shows them.

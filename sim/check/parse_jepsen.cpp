@@ -13,7 +13,7 @@ namespace {
 // Jepsen's nemesis logs its faults as a "process" too; they are not client operations.
 bool is_nemesis(const nlohmann::json& process) { return process == ":nemesis"; }
 
-std::string shown(const nlohmann::json& value) { return show_value(value); }
+std::string shown(const nlohmann::json& value) { return echo(value); }
 
 // Fills `event` from the process, type, f and value fields; returns what is wrong.
 std::optional<std::string> make_event(const nlohmann::json& process, const nlohmann::json& type,

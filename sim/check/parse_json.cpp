@@ -62,7 +62,7 @@ struct Element {
     }
     if (!value[name].is_number_integer()) {
       return fmt::format("{}.{}: expected an integer, found {}", where, name,
-                         show_value(value[name]));
+                         echo(value[name]));
     }
     out = value[name].get<std::int64_t>();
     return std::nullopt;
@@ -71,7 +71,7 @@ struct Element {
   std::optional<std::string> string(const char* name, std::string& out) const {
     if (!value.contains(name) || !value[name].is_string()) {
       return fmt::format("{}.{}: expected a string, found {}", where, name,
-                         value.contains(name) ? show_value(value[name]) : "nothing");
+                         value.contains(name) ? echo(value[name]) : "nothing");
     }
     out = value[name].get<std::string>();
     return std::nullopt;
@@ -81,7 +81,7 @@ struct Element {
     if (!value.contains("key") || value["key"].is_null()) return std::nullopt;
     if (!value["key"].is_string()) {
       return fmt::format("{}.key: expected a string or null, found {}", where,
-                         show_value(value["key"]));
+                         echo(value["key"]));
     }
     out = value["key"].get<std::string>();
     return std::nullopt;
@@ -100,7 +100,7 @@ std::optional<std::string> read_operation(const Element& element, const Model* m
   if (type == "ok") op.type = OpType::ok;
   else if (type == "fail") op.type = OpType::fail;
   else if (type == "info") op.type = OpType::info;
-  else return fmt::format("{}.type: expected \"ok\", \"fail\" or \"info\", found \"{}\"", element.where, type);
+  else return fmt::format("{}.type: expected \"ok\", \"fail\" or \"info\", found \"{}\"", element.where, echo_text(type));
   op.value = element.field("value");
   op.output = element.field("output");
   if (auto error = element.integer("invoke_ns", op.invoke_ns, true)) return error;
@@ -123,7 +123,7 @@ std::optional<std::string> read_event(const Element& element, std::int64_t index
   const std::optional<EventType> event_type = parse_event_type(type);
   if (!event_type) {
     return fmt::format("{}.type: expected \"invoke\", \"ok\", \"fail\" or \"info\", found \"{}\"",
-                       element.where, type);
+                       element.where, echo_text(type));
   }
   event.type = *event_type;
   if (auto error = element.string("f", event.f)) return error;
@@ -134,10 +134,40 @@ std::optional<std::string> read_event(const Element& element, std::int64_t index
   return element.integer("time", event.time, false);
 }
 
+// The line of the first bracket nested deeper than kHistoryDepthMax, or 0. Parsing, showing and
+// freeing a JSON value recurse once per level, so a deep enough document would overflow the
+// stack: it is refused before it is parsed.
+std::int64_t too_deep_at(std::string_view text) {
+  std::int64_t line = 1;
+  std::size_t depth = 0;
+  for (std::size_t at = 0; at < text.size(); at++) {
+    const char c = text[at];
+    if (c == '\n') {
+      line++;
+    } else if (c == '"') {
+      for (at++; at < text.size() && text[at] != '"'; at += text[at] == '\\' ? 2 : 1) {
+        if (text[at] == '\n') line++;
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > kHistoryDepthMax) return line;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 ParseResult parse_json_history(std::string_view text, const Model* model) {
   ParseResult result;
+  if (const std::int64_t line = too_deep_at(text)) {
+    result.error = ParseError{.file = "", .line = line,
+                              .message = fmt::format("expected at most {} levels of nested arrays and objects, "
+                                                     "found more",
+                                                     kHistoryDepthMax)};
+    return result;
+  }
   json document;
   try {
     document = json::parse(text);
@@ -165,7 +195,7 @@ ParseResult parse_json_history(std::string_view text, const Model* model) {
     const Element element{(*list)[i], fmt::format("ops[{}]", i)};
     std::optional<std::string> error;
     if (!element.value.is_object()) {
-      error = fmt::format("{}: expected an object, found {}", element.where, show_value(element.value));
+      error = fmt::format("{}: expected an object, found {}", element.where, echo(element.value));
     } else if (events) {
       Event event;
       error = read_event(element, static_cast<std::int64_t>(i) + 1, event);

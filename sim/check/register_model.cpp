@@ -22,9 +22,9 @@ class RegisterModel final : public Model {
     if (op.f == "read" || op.f == "write") return std::nullopt;
     if (op.f == "cas" && with_cas_) {
       if (op.value.is_array() && op.value.size() == 2) return std::nullopt;
-      return fmt::format("cas needs [expected new], found {}", show_value(op.value));
+      return fmt::format("cas needs [expected new], found {}", echo(op.value));
     }
-    return fmt::format("unknown :f \"{}\" for model {} (expected {})", op.f, name(),
+    return fmt::format("unknown :f \"{}\" for model {} (expected {})", echo_text(op.f), name(),
                        with_cas_ ? "read, write or cas" : "read or write");
   }
 

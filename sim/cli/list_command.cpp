@@ -57,6 +57,25 @@ void list_scenarios(std::ostream& out) {
   }
 }
 
+// What each protocol serves: the table scenario validation enforces (sim/node/protocol.h).
+void list_served(std::ostream& out) {
+  out << "protocols x workloads (validation enforces this; models are those checks.linearizability may name):\n";
+  out << fmt::format("  {:<16} {:<6} {:<10} {}\n", "protocol", "nodes", "workload", "models");
+  for (const auto& p : ProtocolRegistry::instance().all()) {
+    const std::string nodes = fmt::format(">= {}", p.nodes_min);
+    if (p.workloads.empty()) {
+      out << fmt::format("  {:<16} {:<6} {:<10} {}\n", p.name, nodes, "any", "(undeclared: nothing enforced)");
+    }
+    for (std::size_t i = 0; i < p.workloads.size(); ++i) {
+      const ServedWorkload& w = p.workloads[i];
+      const std::string models = w.workload == "none" ? "-"
+                                 : w.models.empty()   ? "(no model fits: the invariants and the workload's own checks judge it)"
+                                                      : fmt::format("{}", fmt::join(w.models, ", "));
+      out << fmt::format("  {:<16} {:<6} {:<10} {}\n", i == 0 ? p.name : "", i == 0 ? nodes : "", w.workload, models);
+    }
+  }
+}
+
 void list_all(std::ostream& out) {
   out << "protocols:\n";
   for (const auto& p : ProtocolRegistry::instance().all()) {
@@ -66,6 +85,7 @@ void list_all(std::ostream& out) {
   out << "workloads:\n";
   for (const auto& w : WorkloadRegistry::instance().all()) out << fmt::format("  {:<16} {}\n", w.name, w.summary);
   out << fmt::format("history models: {}\n", fmt::join(check::model_names(), ", "));
+  list_served(out);
   list_scenarios(out);
 }
 

@@ -49,6 +49,9 @@ std::optional<std::string> first_difference(const RunResult& a, const RunResult&
 }
 
 int exit_code_for(const RunResult& r) {
+  for (const Finding& f : r.findings) {
+    if (f.check == "bad-input") return kExitBadInput;
+  }
   if (r.expectation_held) return kExitHeld;
   for (const Finding& f : r.findings) {
     if (f.check == "inconclusive") return kExitInconclusive;
@@ -128,7 +131,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--check-determinism", args->check_determinism,
                 "Run twice and report the first event where the runs differ");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");
-  cmd->footer("Exit: 0 the expectation held, 1 it did not, 2 bad input, 3 inconclusive (a checker's budget ran out).");
+  cmd->footer("Exit: 0 the expectation held, 1 it did not, 2 bad input, 3 inconclusive (a checker's or the run's budget ran out, or nothing succeeded to check).");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

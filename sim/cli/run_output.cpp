@@ -87,6 +87,7 @@ void print_summary(std::ostream& out, const std::string& file, const Scenario& s
     }
     out << fmt::format("  clients:  {} ops: {} ok, {} fail, {} info{}\n", r.history.ops.size(), ok, fail, info,
                        latency_line(r.history));
+    if (ok == 0) out << "            NO client operation succeeded: the history shows nothing took effect\n";
   }
   out << "  checks:\n";
   if (s.checks.invariants) out << "    invariants       checked after every event\n";

@@ -1,5 +1,6 @@
 #include "sim/node/clock.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace dsim {
@@ -54,7 +55,9 @@ void LocalClock::rebase(TimeNs now_true_ns, TimeNs local_ns) {
 }
 
 void LocalClock::step(TimeNs now_true_ns, TimeNs delta_ns) {
-  rebase(now_true_ns, local_at(now_true_ns) + delta_ns);
+  const __int128 offset = static_cast<__int128>(local_at(now_true_ns)) + delta_ns - now_true_ns;
+  const __int128 bounded = std::clamp<__int128>(offset, -kOffsetLimitNs, kOffsetLimitNs);
+  rebase(now_true_ns, static_cast<TimeNs>(now_true_ns + bounded));
 }
 
 void LocalClock::set_drift(TimeNs now_true_ns, std::int64_t drift_ppm) {

@@ -12,6 +12,10 @@ namespace dsim {
 class LocalClock {
  public:
   static constexpr std::int64_t kDriftPpmLimit = 500'000;  // |drift| bound: the clock stays monotonic
+  // |local - true| bound. Each clock step is bounded, but steps add up (16,000 steps of +7 days
+  // pass INT64_MAX ns), so a step saturates here: about 100 years, far beyond any run yet far
+  // from overflow, also with drift over the longest run.
+  static constexpr TimeNs kOffsetLimitNs = 100LL * 365 * 24 * 3600 * kNsPerSec;
 
   LocalClock() = default;
   LocalClock(TimeNs offset_ns, std::int64_t drift_ppm);
@@ -21,7 +25,7 @@ class LocalClock {
   // The earliest true time at which the local clock reads at least `local_ns`.
   TimeNs true_at(TimeNs local_ns) const;
 
-  void step(TimeNs now_true_ns, TimeNs delta_ns);        // jump forward or backward
+  void step(TimeNs now_true_ns, TimeNs delta_ns);        // jump forward or backward (saturating)
   void set_drift(TimeNs now_true_ns, std::int64_t drift_ppm);
   void resync(TimeNs now_true_ns);                      // read true time again; drift stays
 

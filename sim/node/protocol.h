@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,12 @@ class Protocol {
 struct KnownBug {
   std::string name;     // the switch, as written in cluster.bugs
   std::string summary;  // the real-world bug it reproduces
+};
+
+// A workload a protocol serves, and the linearizability models that fit the histories it gives.
+struct ServedWorkload {
+  std::string workload;             // a registered workload kind ("register", "kv", "bank" ...)
+  std::vector<std::string> models;  // models for checks.linearizability; empty: none fits
 };
 
 struct ProtocolInfo {

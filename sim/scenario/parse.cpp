@@ -100,6 +100,9 @@ void ScenarioReader::read_run(const json& value) {
   run.duration_ns = r.duration_ms("duration_ms", run.duration_ns, 1, kScenarioDurationMax);
   if (diag_.list().size() == errors) run_ns_ = run.duration_ns;
   run.events_max = static_cast<std::uint64_t>(r.integer("events_max", static_cast<std::int64_t>(run.events_max), 1, kEventsMax));
+  run.memory_bytes_max = static_cast<std::uint64_t>(
+                             r.integer("memory_mb_max", static_cast<std::int64_t>(run.memory_bytes_max >> 20), 1, kMemoMbMax))
+                         << 20;
   r.finish();
 }
 
@@ -122,7 +125,15 @@ void ScenarioReader::read_cluster(const json* value) {
   if (const json* nodes = r.required("nodes", "a node count from 1 to 64 or an array of node names")) {
     read_node_names(*nodes, r.path("nodes"));
   }
-  read_params(r.raw("params"), protocol);
+  protocol_ = protocol;
+  if (protocol && nodes_.known() && nodes_.size() < protocol->nodes_min) {
+    diag_.expected(r.path("nodes"), fmt::format("at least {} nodes for \"{}\"", protocol->nodes_min, protocol->name),
+                   *r.raw("nodes"));
+  }
+  // Validated even when absent: a protocol's defaults may still not fit the cluster.
+  const json empty = json::object();
+  const json* params = r.raw("params");
+  read_params(params ? params : &empty, protocol);
   read_bugs(r, protocol);
   r.finish();
 }
@@ -172,6 +183,8 @@ void ScenarioReader::read_params(const json* value, const ProtocolInfo* protocol
   ObjectReader params(*value, "/cluster/params", diag_);
   if (!params.is_object()) return;
   scenario_.cluster.params = *value;
+  // A node count below the protocol's minimum is reported once, by the cluster.
+  if (protocol && nodes_.known() && nodes_.size() < protocol->nodes_min) return;
   // Without a known protocol, its parameters cannot be judged: the protocol error says enough.
   if (!protocol) return;
   protocol->validate(params, nodes_.size());
@@ -327,6 +340,7 @@ void ScenarioReader::read_workload(const json* value) {
     w.stop_ns = stop;
   }
   read_target(r);
+  if (info) check_workload_served(r);
   // Without a known generator, which other keys belong is unknown: the kind error says enough.
   if (!info) return;
   info->validate(r);
@@ -398,6 +412,7 @@ void ScenarioReader::read_linearizability(const json& value, const std::string& 
   auto set_model = [&](const json& name, const std::string& at) {
     if (name.is_string() && check::find_model(name.get<std::string>())) {
       checks.linearizability = name.get<std::string>();
+      check_model_fits(*checks.linearizability, at);
     } else {
       diag_.expected(at, fmt::format("a model name ({})", models), name);
     }
@@ -462,7 +477,70 @@ void ScenarioReader::read_expect(const json& value) {
     }
   }
   expect.liveness = outcome(r.choice("liveness", "any", {"any", "holds", "violated"}));
+  check_expect_is_checked(r);
   r.finish();
+}
+
+// A workload the protocol does not serve makes every operation fail, and a check over such a
+// history passes without having judged anything.
+void ScenarioReader::check_workload_served(ObjectReader& r) {
+  const std::string& kind = scenario_.workload.kind;
+  if (!protocol_ || protocol_->workloads.empty() || kind == "none" || protocol_->serves(kind)) return;
+  std::vector<std::string> served;
+  for (const auto& w : protocol_->workloads) served.push_back(w.workload);
+  diag_.expected(r.path("kind"), fmt::format("a workload \"{}\" serves ({})", protocol_->name, quoted(served)),
+                 *r.raw("kind"));
+}
+
+// The model must understand the workload's operations, and there must be operations to judge.
+void ScenarioReader::check_model_fits(const std::string& model, const std::string& path) {
+  const WorkloadSpec& w = scenario_.workload;
+  if (w.kind == "none" || w.clients == 0) {
+    diag_.error(path, fmt::format("expected a workload with clients for a linearizability check (an empty history "
+                                  "proves nothing), found workload \"{}\" with {} clients",
+                                  w.kind, w.clients));
+    return;
+  }
+  const ServedWorkload* served = protocol_ ? protocol_->serves(w.kind) : nullptr;
+  if (!served) return;  // undeclared, or already reported under /workload/kind
+  if (std::find(served->models.begin(), served->models.end(), model) != served->models.end()) return;
+  if (served->models.empty()) {
+    diag_.error(path, fmt::format("expected no linearizability check: no model fits the \"{}\" workload of \"{}\" "
+                                  "(its invariants check it), found \"{}\"",
+                                  w.kind, protocol_->name, model));
+    return;
+  }
+  diag_.expected(path, fmt::format("a model that fits the \"{}\" workload of \"{}\" ({})", w.kind, protocol_->name,
+                                   quoted(served->models)),
+                 json(model));
+}
+
+// An expectation that no enabled check can judge would pass without being checked.
+void ScenarioReader::check_expect_is_checked(ObjectReader& r) {
+  const ChecksSpec& checks = scenario_.checks;
+  const ExpectSpec& expect = scenario_.expect;
+  const bool observer_liveness = checks.invariants && protocol_ && protocol_->observer_checks_liveness.value_or(true);
+  if (r.has("liveness") && expect.liveness != ExpectSpec::Outcome::any && !checks.liveness && !observer_liveness) {
+    diag_.expected(r.path("liveness"), "\"any\" unless checks.liveness is on (no enabled check judges liveness)",
+                   *r.raw("liveness"));
+  }
+  // The default "holds" too: the canonical form (to_json) spells it out, and it must parse back.
+  if (expect.safety != ExpectSpec::Outcome::any && !checks.invariants && !checks.linearizability) {
+    const json found = r.has("safety") ? *r.raw("safety") : json("holds");
+    diag_.expected(r.path("safety"),
+                   "\"any\" unless checks.invariants or checks.linearizability is on (no enabled check judges safety)",
+                   found);
+  }
+  for (std::size_t i = 0; i < expect.violations.size(); ++i) {
+    const std::string& prefix = expect.violations[i];
+    const bool lin = prefix.rfind("linearizability", 0) == 0 && !checks.linearizability;
+    const bool inv = prefix.rfind("invariant", 0) == 0 && !checks.invariants;
+    if (!lin && !inv) continue;
+    const json* violation = r.raw("violation");
+    const std::string path = violation->is_string() ? r.path("violation") : json_path(r.path("violation"), i);
+    diag_.error(path, fmt::format("expected a violation an enabled check can find, found \"{}\" with checks.{} off",
+                                  prefix, lin ? "linearizability" : "invariants"));
+  }
 }
 
 }  // namespace

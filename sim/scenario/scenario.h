@@ -218,7 +218,10 @@ struct ExpectSpec {
 struct RunSpec {
   std::uint64_t seed = 1;
   TimeNs duration_ns = 10 * kNsPerSec;
-  std::uint64_t events_max = 100'000'000;  // a limit on everything: a livelocked protocol stops here
+  // Limits on everything, so a livelocked protocol or a runaway workload stops rather than
+  // running for hours or being killed for memory. Spending either makes the run inconclusive.
+  std::uint64_t events_max = 10'000'000;
+  std::uint64_t memory_bytes_max = 2ull << 30;  // the recorded history and trace (sim/world/memory.h)
 
   bool operator==(const RunSpec&) const = default;
 };

@@ -132,7 +132,10 @@ json expect_json(const ExpectSpec& expect) {
 }
 
 json run_json(const RunSpec& run) {
-  return {{"seed", run.seed}, {"duration_ms", ms_json(run.duration_ns)}, {"events_max", run.events_max}};
+  return {{"seed", run.seed},
+          {"duration_ms", ms_json(run.duration_ns)},
+          {"events_max", run.events_max},
+          {"memory_mb_max", run.memory_bytes_max >> 20}};
 }
 
 }  // namespace
@@ -142,7 +145,7 @@ nlohmann::json to_json(const Scenario& s) {
   const FaultContext ctx{names, s.run.duration_ns};
   json faults = json::array();
   for (const auto& fault : s.faults) faults.push_back(fault_to_json(fault, ctx));
-  return {{"name", s.name},
+  json out = {{"name", s.name},
           {"description", s.description},
           {"cluster", cluster_json(s.cluster)},
           {"network", network_json(s.network, names)},

@@ -81,6 +81,7 @@ void World::client_next(std::uint32_t client) {
   operation.value = t.value;
   operation.type = check::OpType::info;
   operation.invoke_ns = queue_.now_ns();
+  heap_bytes_ += operation_heap_bytes(operation);
   history_.ops.push_back(std::move(operation));
   history_client_.push_back(client);
   answered_ns_.push_back(kTimeNever);
@@ -198,6 +199,7 @@ void World::client_complete(std::uint32_t client, check::OpType type, nlohmann::
   check::Operation& o = history_.ops[*c.op];
   o.type = type;
   o.output = std::move(output);
+  heap_bytes_ += json_heap_bytes(o.output);
   if (type != check::OpType::info) o.complete_ns = queue_.now_ns();
   const auto actor = static_cast<std::int64_t>(nodes_.size() + client);
   const char* type_name = type == check::OpType::ok ? "ok" : type == check::OpType::fail ? "fail" : "info";

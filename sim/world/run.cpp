@@ -114,6 +114,7 @@ void World::check_broadcast_run(nlohmann::json& metrics) {
 void World::finish(RunResult& result) {
   stats_.end_ns = queue_.now_ns();
   const TimeNs calm_ns = calm_time(scenario_);
+  if (budget_spent()) record_budget_finding();
   Report report;
   if (observer_) observer_->at_end(*this, history_, calm_ns, report);
   for (auto& f : report.findings) {
@@ -128,7 +129,15 @@ void World::finish(RunResult& result) {
     budget.memo_bytes_max = scenario_.checks.lin_memo_bytes_max;
     const auto lin = check::check_linearizability(history_, *model, budget);
     result.linearizability = check::to_json(lin, history_);
-    if (lin.verdict == check::Verdict::illegal) {
+    if (lin.invalid_history) {
+      // Validation admits only models declared to fit the workload, so this is a declaration
+      // or scenario mistake (say, the register model over cas operations): bad input.
+      record_finding(Finding{Finding::Kind::safety, "bad-input", "linearizability",
+                             fmt::format("the {} model does not fit this workload's history ({}); choose a model "
+                                         "that fits it (dsim list)",
+                                         model->name(), lin.reason),
+                             stats_.end_ns, result.linearizability});
+    } else if (lin.verdict == check::Verdict::illegal) {
       record_finding(Finding{Finding::Kind::safety, "linearizability", "linearizability",
                              "the client history is not linearizable", stats_.end_ns, result.linearizability});
     } else if (lin.verdict == check::Verdict::unknown) {
@@ -145,7 +154,8 @@ void World::finish(RunResult& result) {
     result.history_checks = run_history_checks(scenario_, history_, stats_.end_ns, found);
     for (const Finding& f : found) record_finding(f);
   }
-  if (scenario_.checks.liveness) {
+  // A run cut short by a budget cannot show that progress resumed: it is inconclusive instead.
+  if (scenario_.checks.liveness && !budget_spent()) {
     if (auto f = check_liveness(scenario_, history_, answered_ns_, calm_ns, end_ns_)) record_finding(*f);
   }
   record(TraceKind::stop, -1, 0, [&] { return nlohmann::json{{"reason", stats_.stop_reason}}; });
@@ -158,6 +168,15 @@ void World::finish(RunResult& result) {
   }
   result.metrics = report.metrics;
   if (!history_.ops.empty()) result.metrics["client_ops"] = {{"ok", ok}, {"fail", fail}, {"info", info}};
+  // Every operation failed or went unanswered: a history checker has nothing to judge, and
+  // invariants over client effects hold vacuously. A claim that safety holds is unproven.
+  if (!history_.ops.empty() && ok == 0 && scenario_.expect.safety == ExpectSpec::Outcome::holds) {
+    record_finding(Finding{Finding::Kind::safety, "inconclusive", "no-successful-operation",
+                           fmt::format("none of the {} client operations succeeded ({} fail, {} info): the checks had "
+                                       "nothing to judge",
+                                       history_.ops.size(), fail, info),
+                           stats_.end_ns, nullptr});
+  }
 
   std::string safety_detail, liveness_detail;
   const bool safety = outcome_held(scenario_.expect.safety, findings_, Finding::Kind::safety,
@@ -172,6 +191,25 @@ void World::finish(RunResult& result) {
   result.history = std::move(history_);
   result.calm_ns = calm_ns;
   result.trace = std::move(trace_);
+}
+
+bool World::budget_spent() const {
+  return stats_.stop_reason == "event budget" || stats_.stop_reason == "memory budget";
+}
+
+// What was not simulated was not checked: the claim is unproven, whatever was found before.
+void World::record_budget_finding() {
+  const bool events = stats_.stop_reason == "event budget";
+  const std::string detail =
+      events ? fmt::format("the run spent its event budget (run.events_max {}) at {} ms of {} ms; the rest was not "
+                           "simulated or checked",
+                           scenario_.run.events_max, ns_to_ms(stats_.end_ns), ns_to_ms(end_ns_))
+             : fmt::format("the run's history and trace reached its memory budget (run.memory_mb_max {}, {} MiB "
+                           "recorded) at {} ms of {} ms; the rest was not simulated or checked",
+                           scenario_.run.memory_bytes_max >> 20, recorded_bytes() >> 20, ns_to_ms(stats_.end_ns),
+                           ns_to_ms(end_ns_));
+  record_finding(Finding{Finding::Kind::safety, "inconclusive", events ? "event-budget" : "memory-budget", detail,
+                         stats_.end_ns, nullptr});
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {

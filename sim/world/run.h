@@ -28,7 +28,8 @@ struct RunStats {
   std::uint64_t messages_duplicated = 0;
   std::uint64_t timers_fired = 0;
   TimeNs end_ns = 0;                  // virtual time when the run stopped
-  std::string stop_reason;            // "end of run", "event budget", "quiescent", "violation"
+  std::string stop_reason;            // "end of run", "event budget", "memory budget", "quiescent",
+                                      // "violation"
 };
 
 struct RunResult {

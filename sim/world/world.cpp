@@ -87,6 +87,12 @@ void World::record_finding(const Finding& finding) {
   });
 }
 
+std::uint64_t World::recorded_bytes() const {
+  return heap_bytes_ + history_.ops.capacity() * sizeof(check::Operation) +
+         history_client_.capacity() * sizeof(std::uint32_t) + answered_ns_.capacity() * sizeof(TimeNs) +
+         trace_.events.capacity() * sizeof(TraceEvent);
+}
+
 void World::run(RunResult& result) {
   for (NodeId i = 0; i < nodes_.size(); ++i) boot(i);
   schedule_faults();
@@ -105,6 +111,10 @@ void World::run(RunResult& result) {
     }
     if (stats_.events >= scenario_.run.events_max) {
       stats_.stop_reason = "event budget";
+      break;
+    }
+    if (recorded_bytes() > scenario_.run.memory_bytes_max) {
+      stats_.stop_reason = "memory budget";
       break;
     }
     const Event e = queue_.pop();
@@ -312,6 +322,7 @@ void World::annotate(NodeId node, std::string_view key, const nlohmann::json& va
   if (!options_.trace) return;
   trace_.events.push_back(TraceEvent{queue_.now_ns(), TraceKind::annotate, node,
                                      nlohmann::json{{"key", key}, {"value", value}}});
+  heap_bytes_ += json_heap_bytes(trace_.events.back().data);
 }
 
 }  // namespace dsim

@@ -21,6 +21,7 @@
 #include "sim/node/protocol.h"
 #include "sim/trace/trace.h"
 #include "sim/workload/generator.h"
+#include "sim/world/memory.h"
 #include "sim/world/run.h"
 
 namespace dsim {
@@ -164,9 +165,15 @@ class World final : private ClusterView {
     std::uint64_t h = hash_combine(fingerprint_, static_cast<std::uint64_t>(queue_.now_ns()));
     h = hash_combine(h, (static_cast<std::uint64_t>(kind) << 32) ^ static_cast<std::uint64_t>(actor));
     fingerprint_ = hash_combine(h, digest);
-    if (options_.trace) trace_.events.push_back(TraceEvent{queue_.now_ns(), kind, actor, make_data()});
+    if (options_.trace) {
+      trace_.events.push_back(TraceEvent{queue_.now_ns(), kind, actor, make_data()});
+      heap_bytes_ += json_heap_bytes(trace_.events.back().data);
+    }
   }
   void record_finding(const Finding& finding);
+  // What the history and trace hold (sim/world/memory.h): vectors by capacity, plus the heap
+  // bytes their elements own, counted as they are recorded.
+  std::uint64_t recorded_bytes() const;
 
   // ---- ClusterView ----
   std::uint32_t size() const override { return static_cast<std::uint32_t>(nodes_.size()); }
@@ -177,6 +184,8 @@ class World final : private ClusterView {
 
   void finish(RunResult& result);
   void check_broadcast_run(nlohmann::json& metrics);
+  bool budget_spent() const;  // the run stopped at run.events_max or run.memory_mb_max
+  void record_budget_finding();
 
   const Scenario& scenario_;
   RunOptions options_;
@@ -213,6 +222,7 @@ class World final : private ClusterView {
   check::History history_;
   std::vector<std::uint32_t> history_client_;  // op index -> client
   std::vector<TimeNs> answered_ns_;             // op index -> when a reply ended it, or kTimeNever
+  std::uint64_t heap_bytes_ = 0;                // owned by history ops and trace events
   Trace trace_;
 };
 

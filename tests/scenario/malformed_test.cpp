@@ -23,7 +23,14 @@ struct Case {
 std::ostream& operator<<(std::ostream& out, const Case& c) { return out << c.name; }
 
 // The minimal document with the value at `pointer` replaced (or added).
-json with(const std::string& pointer, json value, json doc = minimal_doc()) {
+// With a register workload, so a linearizability check has a history to judge.
+json with_workload() {
+  json doc = minimal_doc();
+  doc["workload"] = {{"kind", "register"}};
+  return doc;
+}
+
+json with(const std::string& pointer, json value, json doc = with_workload()) {
   doc[json::json_pointer(pointer)] = std::move(value);
   return doc;
 }
@@ -243,7 +250,7 @@ const std::vector<Case>& cases() {
       // expect
       {"expect not an object", with("/expect", "holds"), "/expect", "expected an object"},
       {"safety unknown", with("/expect/safety", "maybe"), "/expect/safety", "one of \"holds\", \"violated\", \"any\""},
-      {"violation without violated", with("/expect/violation", "linearizability"), "/expect/violation", "unless \"safety\" is \"violated\""},
+      {"violation without violated", with("/expect/violation", "invariant:x"), "/expect/violation", "unless \"safety\" is \"violated\""},
       {"violation empty", with("/expect", J(R"({"safety": "violated", "violation": []})")), "/expect/violation", "array of 1 to 64"},
       {"violation empty string", with("/expect", J(R"({"safety": "violated", "violation": [""]})")), "/expect/violation/0", "finding id prefix"},
       {"violation a number", with("/expect", J(R"({"safety": "violated", "violation": 5})")), "/expect/violation", "found 5"},
@@ -262,7 +269,7 @@ const std::vector<Case>& cases() {
       {"duration infinite-ish", with("/run/duration_ms", 1e300), "/run/duration_ms", "found 1e+300"},
       {"events_max zero", with("/run/events_max", 0), "/run/events_max", "from 1 to 10000000000"},
       {"events_max too large", with("/run/events_max", 100000000000LL), "/run/events_max", "found 100000000000"},
-      {"run unknown key", with("/run/steps", 5), "/run/steps", "unknown key; expected one of: duration_ms, events_max, seed"},
+      {"run unknown key", with("/run/steps", 5), "/run/steps", "unknown key; expected one of: duration_ms, events_max, memory_mb_max, seed"},
   };
   return all;
 }

@@ -132,6 +132,7 @@ TEST(Sections, WorkloadTargets) {
 
 TEST(Sections, ChecksForms) {
   json doc = minimal_doc();
+  doc["workload"] = {{"kind", "register"}};
   doc["checks"] = {{"invariants", false}, {"linearizability", "register"}, {"liveness", true}};
   Scenario s = parse_ok(doc);
   EXPECT_FALSE(s.checks.invariants);
@@ -139,6 +140,8 @@ TEST(Sections, ChecksForms) {
   EXPECT_TRUE(s.checks.liveness);
   EXPECT_FALSE(s.checks.calm_ns);
 
+  doc["cluster"]["protocol"] = "raft";  // serves kv
+  doc["workload"] = {{"kind", "kv"}};
   doc["checks"] = {{"linearizability", {{"model", "kv"}, {"steps_max", 1000}, {"memo_mb_max", 3}}},
                    {"liveness", {{"within_ms", 250}, {"calm_ms", 4000}}}};
   s = parse_ok(doc);
@@ -152,6 +155,7 @@ TEST(Sections, ChecksForms) {
 
 TEST(Sections, ExpectForms) {
   json doc = minimal_doc();
+  doc["checks"] = {{"liveness", true}};  // an expectation needs a check that judges it
   doc["expect"] = {{"safety", "violated"}, {"violation", "invariant:one-leader-per-term"}, {"liveness", "violated"}};
   Scenario s = parse_ok(doc);
   EXPECT_EQ(s.expect.safety, ExpectSpec::Outcome::violated);

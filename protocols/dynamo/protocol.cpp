@@ -41,7 +41,24 @@ void register_dynamo(ProtocolRegistry& registry) {
         Options options = read_options(params, config.nodes);
         options.bugs = read_bugs(config.bugs);
         return std::make_unique<Dynamo>(options, config.nodes);
-      }});
+      }};
+  // Reads and blind writes on registers and keys (cas fails: no atomic read-modify-write),
+  // merged adds on sets, and probes. LWW histories are judged by the register and kv models
+  // (often not linearizable: that is a finding, not a mismatch); sets and probes have their own
+  // checks (lost_writes, staleness, t_visibility) and no model.
+  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}, {"visibility", {"register"}}};
+  info.nodes_min = 1;  // read_options also enforces n <= nodes
+  info.observer_checks_liveness = false;
+  // A quarter of the seeds take out as many nodes as a majority side can spare (the largest
+  // minority cut off, one more down) while the rest restart in turn: the swarm almost never loses
+  // every home replica of a key and then the memory of the fallbacks holding its hints.
+  info.fuzz_profiles = nlohmann::json::array({{{"kind", "swarm"}, {"weight", 3}},
+                                              {{"kind", "partition-restarts"},
+                                               {"weight", 1},
+                                               {"minority", 4096},
+                                               {"down_before", 1},
+                                               {"restarts", {2, 4}}}});
+  registry.add(std::move(info));
 }
 
 }  // namespace dsim::dynamo

@@ -20,6 +20,7 @@
 #include "sim/core/file.h"
 #include "sim/core/text.h"
 #include "sim/world/fuzz_driver.h"
+#include "sim/world/fuzz_gen.h"
 #include "sim/world/fuzz_pool.h"
 
 namespace dsim::cli {
@@ -37,6 +38,7 @@ struct FuzzArgs {
   std::uint32_t shrink_runs = 200;
   bool quiet = false;
   bool resume = false;
+  bool print = false;
 };
 
 // Seeds done, speed and failures: a bar redrawn in place on a terminal, plain lines otherwise
@@ -171,10 +173,25 @@ bool prepare_outputs(const FuzzArgs& args, const std::string& results_path, fuzz
   return ok;
 }
 
+// --print: each seed's concrete scenario as one JSON line, nothing run and nothing written, so a
+// user can see what a profile draws before spending seeds on it.
+int print_scenarios(const fuzz::FuzzConfig& config) {
+  constexpr std::uint64_t kPrintedMax = 10'000;
+  if (config.seeds.to - config.seeds.from >= kPrintedMax) {
+    std::cerr << fmt::format("dsim fuzz: --print prints at most {} seeds; narrow --seeds\n", kPrintedMax);
+    return kExitBadInput;
+  }
+  for (const std::uint64_t seed : fuzz::shard_seeds(config.seeds, config.shard)) {
+    std::cout << to_json(fuzz::fuzz_scenario(config.base, seed)).dump() << "\n";
+  }
+  return kExitHeld;
+}
+
 int run(const FuzzArgs& args) {
   auto configured = configure(args);
   if (!configured) return kExitBadInput;
   fuzz::FuzzConfig& config = *configured;
+  if (args.print) return print_scenarios(config);
   const fuzz::Shard shard = config.shard;
   const bool whole = shard.count == 1;
   const std::string part = whole ? "" : fmt::format("-{}-of-{}", shard.index, shard.count);
@@ -234,6 +251,8 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--resume", args->resume,
                 "Keep the seeds already in the results file (same scenario, seeds and shard) and run only the rest");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");
+  cmd->add_flag("--print", args->print,
+                "Print each seed's concrete scenario (canonical JSON, one line per seed) and run nothing");
   cmd->footer("Each seed's line is appended to the results file as it finishes (its failure files first), so a\n"
               "killed run keeps what it finished; --resume then completes it, byte-identical to one run.\n"
               "Exit: 0 no seed failed, 1 some seed failed, 2 bad input or an infrastructure error (a file could\n"

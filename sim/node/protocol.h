@@ -56,6 +56,32 @@ struct ProtocolInfo {
   std::function<void(ObjectReader& params, std::uint32_t nodes)> validate;
   // Builds the protocol for a validated cluster configuration.
   std::function<std::unique_ptr<Protocol>(const ClusterConfig&)> make;
+
+  // ---- What the protocol declares, so that a scenario cannot pass without being checked ----
+  // The defaults declare nothing, and then nothing is enforced: every registration should fill
+  // them in (scenario validation and `dsim list` read them). Each has a default member
+  // initializer, so a registration written before these fields existed still compiles.
+  // The workloads it serves (the operations its nodes answer), each with the models that fit.
+  // The "none" workload is always allowed. Empty: undeclared, every workload and model accepted.
+  std::vector<ServedWorkload> workloads = {};
+  // The smallest cluster it works with; validation rejects fewer nodes.
+  std::uint32_t nodes_min = 1;
+  // Whether its observer (checks.invariants) reports liveness findings itself, as the commit
+  // protocols do for blocked transactions; then expect.liveness has a check without
+  // checks.liveness. Unset: undeclared (an expect.liveness is not questioned).
+  std::optional<bool> observer_checks_liveness = std::nullopt;
+  // The nemesis profiles `dsim fuzz` uses for a scenario without a `fuzz` section (the section's
+  // "profiles" array, docs/fuzzing.md): the faults that find this protocol's bugs best. Empty:
+  // the swarm alone.
+  nlohmann::json fuzz_profiles = nlohmann::json::array();
+
+  // The entry of `workload`, or null when the protocol does not serve it.
+  const ServedWorkload* serves(std::string_view workload) const {
+    for (const auto& w : workloads) {
+      if (w.workload == workload) return &w;
+    }
+    return nullptr;
+  }
 };
 
 class ProtocolRegistry {

@@ -165,8 +165,14 @@ std::vector<NodeId> FaultReader::targets(bool required) {
   return {};
 }
 
-// {"annotated": {"role": "leader"}, "pick": "random"}: the node is chosen when the action fires.
+std::optional<NodeSelector> selector_from_json(const json& value, const std::string& path, Diagnostics& diag_);
+
 std::optional<NodeSelector> FaultReader::selector(const json& value, const std::string& path) {
+  return selector_from_json(value, path, diag_);
+}
+
+// {"annotated": {"role": "leader"}, "pick": "random"}: the node is chosen when the action fires.
+std::optional<NodeSelector> selector_from_json(const json& value, const std::string& path, Diagnostics& diag_) {
   ObjectReader r(value, path, diag_);
   const std::size_t errors = diag_.list().size();
   NodeSelector out;
@@ -551,6 +557,10 @@ json explicit_json(const FaultAction& f, const NodeNames& names) {
 }
 
 }  // namespace
+
+std::optional<NodeSelector> read_selector(const json& value, const std::string& path, Diagnostics& diag) {
+  return selector_from_json(value, path, diag);
+}
 
 std::string_view fault_kind_name(FaultAction::Kind kind) { return kind_action(kind).name; }
 

@@ -34,6 +34,9 @@ std::optional<FaultAction> read_fault(const nlohmann::json& entry, const std::st
 // defaults); then read_fault gives back an equal FaultAction.
 nlohmann::json fault_to_json(const FaultAction& fault, const FaultContext& ctx);
 
+// {"annotated": {"role": "leader"}, "pick": "newest"}; nullopt after recording its problems.
+std::optional<NodeSelector> read_selector(const nlohmann::json& value, const std::string& path, Diagnostics& diag);
+
 // {"annotated": {...}} and "pick" when it is not the default: the form a fault's "node" takes
 // when the node is chosen as the fault fires.
 nlohmann::json selector_to_json(const NodeSelector& selector);

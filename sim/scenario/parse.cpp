@@ -11,6 +11,7 @@
 #include "sim/core/file.h"
 #include "sim/node/protocol.h"
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/fuzz_json.h"
 #include "sim/scenario/json_text.h"
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
@@ -59,7 +60,9 @@ class ScenarioReader {
     if (const json* checks = top_.raw("checks")) read_checks(*checks);
     // The broadcast workload's claim is the broadcast checker's: on unless the file turns it off.
     if (!broadcast_set_ && scenario_.workload.kind == "broadcast") scenario_.checks.broadcast = BroadcastBoundsSpec{};
-    if (const json* expect = top_.raw("expect")) read_expect(*expect);
+    const json* expect = top_.raw("expect");
+    read_expect(expect ? *expect : json::object());
+    read_fuzz_section(top_.raw("fuzz"));
     top_.finish();
     return std::move(scenario_);
   }
@@ -83,6 +86,10 @@ class ScenarioReader {
   void read_liveness(const json& value, const std::string& path);
   void read_broadcast(const json& value, const std::string& path);
   void read_expect(const json& value);
+  void read_fuzz_section(const json* value);
+  void check_workload_served(ObjectReader& r);
+  void check_model_fits(const std::string& model, const std::string& path);
+  void check_expect_is_checked(ObjectReader& r);
 
   ObjectReader top_;
   Diagnostics& diag_;
@@ -90,7 +97,14 @@ class ScenarioReader {
   NodeNames nodes_{{}, false};
   std::optional<TimeNs> run_ns_;  // the run's duration, once known valid
   bool broadcast_set_ = false;    // checks.broadcast was written
+  const ProtocolInfo* protocol_ = nullptr;  // once known
 };
+
+// Without a section, the protocol's declared profiles (tests check that each one reads).
+void ScenarioReader::read_fuzz_section(const json* value) {
+  const json defaults = default_fuzz_json(protocol_ ? protocol_->name : "");
+  if (auto fuzz = read_fuzz(value ? *value : defaults, "/fuzz", diag_)) scenario_.fuzz = std::move(*fuzz);
+}
 
 void ScenarioReader::read_run(const json& value) {
   ObjectReader r(value, "/run", diag_);

@@ -226,6 +226,44 @@ struct RunSpec {
   bool operator==(const RunSpec&) const = default;
 };
 
+// A way `dsim fuzz` draws a seed's faults (docs/fuzzing.md). Each seed draws one profile, by
+// weight, from its own stream; a scenario without a `fuzz` section uses its protocol's defaults.
+struct NemesisProfile {
+  enum class Kind {
+    swarm,               // the swarm generator (sim/fault/swarm.h)
+    isolations,          // chains of isolations of one node each, of whom `select` picks as it fires
+    partition_restarts,  // a minority cut off while the majority side crashes and restarts
+  };
+  // An inclusive range of values drawn uniformly.
+  template <class T>
+  struct Range {
+    T min{};
+    T max{};
+    bool operator==(const Range&) const = default;
+  };
+  Kind kind = Kind::swarm;
+  double weight = 1;
+  // isolations
+  std::optional<NodeSelector> select;  // unset: a node drawn at random for each isolation
+  Range<std::uint32_t> chains{1, 3};
+  Range<std::uint32_t> length{3, 20};  // isolations per chain
+  Range<TimeNs> gap_ns{100 * kNsPerMs, 300 * kNsPerMs};  // from one isolation's start to the next's
+  Range<TimeNs> duration_ns{100 * kNsPerMs, 500 * kNsPerMs};  // also the partition's, for partition_restarts
+  // partition_restarts
+  Range<std::uint32_t> minority{1, 4096};  // nodes cut off (4096: kScenarioNodesMax); at most a strict minority
+  Range<std::uint32_t> down_before{0, 1};  // majority nodes crashed before the cut, back after it
+  Range<std::uint32_t> restarts{1, 3};     // rolling crash-restarts of the other majority nodes
+  Range<TimeNs> restart_ns{20 * kNsPerMs, 80 * kNsPerMs};
+
+  bool operator==(const NemesisProfile&) const = default;
+};
+
+struct FuzzSpec {
+  std::vector<NemesisProfile> profiles;  // never empty after parsing
+
+  bool operator==(const FuzzSpec&) const = default;
+};
+
 struct ClusterSpec {
   std::string protocol;
   std::vector<std::string> node_names;     // node i is node_names[i]; default n0, n1, ...
@@ -247,6 +285,7 @@ struct Scenario {
   ChecksSpec checks;
   ExpectSpec expect;
   RunSpec run;
+  FuzzSpec fuzz;  // how `dsim fuzz` draws faults for it; not used by `dsim run`
 
   bool operator==(const Scenario&) const = default;
 };
@@ -262,6 +301,7 @@ inline constexpr std::size_t kScenarioMixtureMax = 16;      // components of one
 inline constexpr std::size_t kScenarioTypeLatenciesMax = 64;  // message types given a latency
 inline constexpr std::size_t kScenarioBytesMax = 16u << 20;  // a larger file is not a scenario
 inline constexpr std::size_t kScenarioDepthMax = 64;         // JSON nesting
+inline constexpr std::size_t kScenarioProfilesMax = 16;      // fuzz.profiles
 
 // The named latency presets ("same-dc", "same-region", "cross-region"); nullopt for others.
 std::optional<LatencySpec> latency_preset(std::string_view name);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/fuzz_json.h"
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
@@ -155,6 +156,9 @@ nlohmann::json to_json(const Scenario& s) {
           {"checks", checks_json(s.checks, s.workload)},
           {"expect", expect_json(s.expect)},
           {"run", run_json(s.run)}};
+  // Left out when it is the protocol's default, which reading it back gives again.
+  if (s.fuzz != default_fuzz(s.cluster.protocol)) out["fuzz"] = fuzz_to_json(s.fuzz);
+  return out;
 }
 
 }  // namespace dsim

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/fault/nemesis.h"
+
 namespace dsim::fuzz {
 
 FuzzLimits derive_limits(const Scenario& base) {
@@ -21,19 +23,35 @@ FuzzLimits derive_limits(const Scenario& base) {
   return limits;
 }
 
+namespace {
+
+// The seed's profile, then its faults. Each draw has its own stream (the run's network and
+// workload draw from theirs), and a scenario with one profile draws no profile at all: the swarm
+// alone gives the schedules it gave before profiles existed.
+std::vector<FaultAction> draw_faults(const Scenario& s, std::uint64_t seed, const FuzzLimits& limits) {
+  Rng profile_rng = Rng::derive(seed, "fuzz-profile");
+  const NemesisProfile& profile = pick_profile(s.fuzz.profiles, profile_rng);
+  if (profile.kind != NemesisProfile::Kind::swarm) {
+    Rng rng = Rng::derive(seed, "fuzz-nemesis");
+    return nemesis_faults(profile, limits.faults_from_ns, limits.faults_until_ns, s.cluster.size(), rng);
+  }
+  SwarmOptions options;
+  options.start_ns = limits.faults_from_ns;
+  options.end_ns = limits.faults_until_ns;
+  options.faults_max = limits.faults_max;
+  Rng rng = Rng::derive(seed, "fuzz-faults");
+  return swarm_faults(options, s.cluster.size(), rng);
+}
+
+}  // namespace
+
 Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed) {
   Scenario s = base;
   s.run.seed = seed;
   s.name = fmt::format("{}-seed-{}", base.name, seed);
   const FuzzLimits limits = derive_limits(base);
   if (limits.faults_until_ns > limits.faults_from_ns && s.cluster.size() > 0) {
-    SwarmOptions options;
-    options.start_ns = limits.faults_from_ns;
-    options.end_ns = limits.faults_until_ns;
-    options.faults_max = limits.faults_max;
-    // The fault draws have their own stream: the run's network and workload draw from theirs.
-    Rng rng = Rng::derive(seed, "fuzz-faults");
-    std::vector<FaultAction> drawn = swarm_faults(options, s.cluster.size(), rng);
+    std::vector<FaultAction> drawn = draw_faults(s, seed, limits);
     // The scenario's own faults come first at equal times (the stable order of the file).
     s.faults.insert(s.faults.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
     std::stable_sort(s.faults.begin(), s.faults.end(),

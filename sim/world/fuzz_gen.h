@@ -13,8 +13,7 @@
 
 namespace dsim::fuzz {
 
-// The scenario format has no "fuzz" section yet, so the limits come from the scenario itself:
-// swarm faults are drawn in [workload start, end - calm), where the calm phase is the last 30 % of
+// The window faults are drawn in comes from the scenario itself: [workload start, end - calm), where the calm phase is the last 30 % of
 // the run, longer when liveness needs `within` plus a tenth of the run to be judged.
 struct FuzzLimits {
   TimeNs faults_from_ns = 0;
@@ -26,8 +25,9 @@ inline constexpr std::uint32_t kCalmPercent = 30;
 
 FuzzLimits derive_limits(const Scenario& base);
 
-// The concrete scenario seed `seed` runs: the base scenario's own faults plus this seed's swarm
-// faults, run.seed = seed, and an expectation under which any safety or liveness finding fails
+// The concrete scenario seed `seed` runs: the base scenario's own faults plus the faults of this
+// seed's nemesis profile (one of base.fuzz.profiles, drawn by weight: the swarm or a targeted
+// pattern, sim/fault/nemesis.h), run.seed = seed, and an expectation under which any safety or liveness finding fails
 // (safety holds; liveness holds when the base checks liveness). Pure: same inputs, same output.
 // Returned as parsed back from its canonical JSON, so it is exactly what its file says.
 Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed);

@@ -23,7 +23,7 @@ inline constexpr int kScale = 4;  // sanitizers: a quarter of the seeds
 inline constexpr int kScale = 1;
 #endif
 
-struct FuzzSpec {
+struct CommitFuzzCase {
   std::string protocol = "twopc";
   std::vector<std::string> bugs;
   bool partitions = false;
@@ -35,7 +35,7 @@ struct FuzzSpec {
 };
 
 // A denser workload for the bug searches: more transactions in every fault window.
-inline FuzzSpec dense(FuzzSpec spec) {
+inline CommitFuzzCase dense(CommitFuzzCase spec) {
   spec.ops = 2500;
   spec.clients = 8;
   spec.think_ms = 5;
@@ -56,7 +56,7 @@ inline Scenario parse_or_die(const nlohmann::json& doc) {
 // crashes (some losing unsynced writes) and restarts, message loss / duplication / reordering;
 // partitions only when asked for. No pauses, clogs or clock faults (a paused coordinator is a
 // partition in disguise).
-inline Scenario fuzz_scenario(const FuzzSpec& spec, std::uint64_t seed) {
+inline Scenario fuzz_scenario(const CommitFuzzCase& spec, std::uint64_t seed) {
   nlohmann::json params = spec.params;
   params["accounts"] = spec.accounts;
   nlohmann::json doc = {
@@ -95,7 +95,7 @@ inline std::optional<Finding> first_safety(const RunResult& r) {
 
 // The first seed in [1, seeds_max] whose run reports a safety finding whose id starts with
 // `prefix`; 0 when none does.
-inline std::uint64_t first_seed_finding(const FuzzSpec& spec, const std::string& prefix, std::uint64_t seeds_max) {
+inline std::uint64_t first_seed_finding(const CommitFuzzCase& spec, const std::string& prefix, std::uint64_t seeds_max) {
   for (std::uint64_t seed = 1; seed <= seeds_max; ++seed) {
     const RunResult r = run_scenario(fuzz_scenario(spec, seed));
     for (const auto& f : r.findings) {

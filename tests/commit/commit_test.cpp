@@ -104,7 +104,7 @@ TEST(CommitScenarios, ThreePcCoordinatorCrashTerminatesWithinItsBound) {
 // ---- Properties: the fail-stop model (crashes, restarts, loss; no partitions) ---------------
 
 void check_safe(const std::string& protocol, std::uint64_t seed, bool cooperative = false) {
-  FuzzSpec spec;
+  CommitFuzzCase spec;
   spec.protocol = protocol;
   if (cooperative) spec.params["cooperative_termination"] = true;
   const RunResult r = run_scenario(fuzz_scenario(spec, seed));
@@ -128,7 +128,7 @@ RC_GTEST_PROP(CommitProperty, ThreePcAgreementValidityConservationUnderCrashesAn
 // to n3 was lost, and n3's own round, hearing nobody through 28% loss, aborted alone.
 TEST(CommitProperty, ThreePcRegressionSeeds) {
   for (std::uint64_t seed : {66895770ull}) {
-    FuzzSpec spec;
+    CommitFuzzCase spec;
     spec.protocol = "threepc";
     const RunResult r = run_scenario(fuzz_scenario(spec, seed));
     const auto f = first_safety(r);
@@ -141,7 +141,7 @@ TEST(CommitProperty, ThreePcRegressionSeeds) {
 
 // Seeds are tried in order 1, 2, 3 ...; the bounds are the measured first seed with headroom.
 TEST(CommitSearch, PartitionsSplitThreePc) {
-  FuzzSpec spec;
+  CommitFuzzCase spec;
   spec.protocol = "threepc";
   spec.partitions = true;
   const std::uint64_t seed = first_seed_finding(spec, "atomic-commit:agreement", 120);
@@ -151,7 +151,7 @@ TEST(CommitSearch, PartitionsSplitThreePc) {
 }
 
 TEST(CommitSearch, BugSkipPrepareSyncIsCaught) {
-  FuzzSpec spec;
+  CommitFuzzCase spec;
   spec.bugs = {"skip-prepare-sync"};
   const std::uint64_t seed = first_seed_finding(spec, "atomic-commit", 20);
   std::printf("twopc skip-prepare-sync: caught first at seed %llu\n", static_cast<unsigned long long>(seed));
@@ -159,7 +159,7 @@ TEST(CommitSearch, BugSkipPrepareSyncIsCaught) {
 }
 
 TEST(CommitSearch, BugCommitBeforeLogIsCaught) {
-  FuzzSpec spec = dense(FuzzSpec{});
+  CommitFuzzCase spec = dense(CommitFuzzCase{});
   spec.bugs = {"commit-before-log"};
   const std::uint64_t seed = first_seed_finding(spec, "atomic-commit", kCommitBeforeLogBound);
   std::printf("twopc commit-before-log: caught first at seed %llu\n", static_cast<unsigned long long>(seed));
@@ -167,7 +167,7 @@ TEST(CommitSearch, BugCommitBeforeLogIsCaught) {
 }
 
 TEST(CommitSearch, BugPrecommitTimeoutAbortsIsCaught) {
-  FuzzSpec spec = dense(FuzzSpec{});
+  CommitFuzzCase spec = dense(CommitFuzzCase{});
   spec.protocol = "threepc";
   spec.bugs = {"precommit-timeout-aborts"};
   const std::uint64_t seed = first_seed_finding(spec, "atomic-commit", kPrecommitTimeoutBound);

@@ -13,7 +13,7 @@ using namespace dsim::commit_test;
 TEST(CommitProbe, Sweep) {
   const char* env = std::getenv("PROBE");
   if (!env) GTEST_SKIP();
-  FuzzSpec spec;
+  CommitFuzzCase spec;
   std::string what = env;
   if (what.find("3pc") != std::string::npos) spec.protocol = "threepc";
   if (what.find("part") != std::string::npos) spec.partitions = true;

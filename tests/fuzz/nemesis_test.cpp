@@ -1,0 +1,203 @@
+// The `fuzz` section and its nemesis profiles: read with precise errors, written back exactly,
+// defaulted from the protocol, and drawn as documented (docs/fuzzing.md): every fault inside the
+// window and undone by its end, the counts within their ranges, the same seed the same schedule.
+#include <algorithm>
+#include <set>
+#include <variant>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/fault/nemesis.h"
+#include "sim/node/protocol.h"
+#include "sim/scenario/fuzz_json.h"
+#include "sim/world/fuzz_gen.h"
+
+namespace dsim {
+namespace {
+
+using json = nlohmann::json;
+
+json doc_with(json fuzz, const char* protocol = "raft") {
+  json doc = {{"cluster", {{"protocol", protocol}, {"nodes", 5}}}, {"run", {{"duration_ms", 4000}}}};
+  if (!fuzz.is_null()) doc["fuzz"] = std::move(fuzz);
+  return doc;
+}
+
+std::variant<Scenario, Diagnostics> parse(const json& doc) { return parse_scenario(doc.dump(), "test.json"); }
+
+// The first problem's path and message, or "" when the document parsed.
+std::string first_problem(const json& doc) {
+  auto parsed = parse(doc);
+  const auto* diag = std::get_if<Diagnostics>(&parsed);
+  return diag ? diag->list().front().path + ": " + diag->list().front().message : "";
+}
+
+TEST(FuzzSection, BadProfilesAreNamedByPath) {
+  const std::vector<std::pair<json, std::string>> cases = {
+      {json::object(), "/fuzz: missing"},
+      {{{"profiles", json::array()}}, "/fuzz/profiles: expected an array of 1 to 16"},
+      {{{"profiles", {{{"kind", "chaos"}}}}}, "/fuzz/profiles/0/kind: expected one of"},
+      {{{"profiles", {{{"kind", "swarm"}, {"gap_ms", 5}}}}}, "/fuzz/profiles/0/gap_ms: unknown key"},
+      {{{"profiles", {{{"kind", "isolations"}, {"gap_ms", {300, 100}}}}}}, "/fuzz/profiles/0/gap_ms: expected a time"},
+      {{{"profiles", {{{"kind", "isolations"}, {"chains", 0}}}}}, "/fuzz/profiles/0/chains: expected at least 1"},
+      {{{"profiles", {{{"kind", "isolations"}, {"length", {1, 2, 3}}}}}}, "/fuzz/profiles/0/length: expected an integer"},
+      {{{"profiles", {{{"kind", "isolations"}, {"select", {{"annotated", json::object()}}}}}}},
+       "/fuzz/profiles/0/select/annotated: expected a non-empty object"},
+      {{{"profiles", {{{"kind", "partition-restarts"}, {"restarts", 33}}}}}, "/fuzz/profiles/0/restarts: expected an integer"},
+      {{{"profiles", {{{"kind", "swarm"}, {"weight", 0}}}}}, "/fuzz/profiles/0/weight: expected"},
+  };
+  for (const auto& [fuzz, wanted] : cases) {
+    const std::string got = first_problem(doc_with(fuzz));
+    EXPECT_EQ(got.rfind(wanted, 0), 0u) << fuzz.dump() << "\n  got: " << got << "\n  wanted: " << wanted;
+  }
+}
+
+TEST(FuzzSection, WritesBackExactlyAndLeavesTheDefaultOut) {
+  const json fuzz = {{"profiles",
+                      {{{"kind", "swarm"}, {"weight", 2}},
+                       {{"kind", "isolations"}, {"select", {{"annotated", {{"role", "leader"}}}, {"pick", "newest"}}},
+                        {"gap_ms", {50, 75.5}}},
+                       {{"kind", "partition-restarts"}, {"restarts", 2}}}}};
+  const Scenario s = std::get<Scenario>(parse(doc_with(fuzz)));
+  ASSERT_EQ(s.fuzz.profiles.size(), 3u);
+  EXPECT_EQ(s.fuzz.profiles[1].gap_ns.max, 75'500'000);
+  EXPECT_EQ(s.fuzz.profiles[2].restarts.min, 2u);
+  const json written = to_json(s);
+  ASSERT_TRUE(written.contains("fuzz"));
+  EXPECT_EQ(std::get<Scenario>(parse(written)), s);
+  // Without a section: the protocol's default, which the canonical form leaves out.
+  const Scenario plain = std::get<Scenario>(parse(doc_with(nullptr)));
+  EXPECT_EQ(plain.fuzz, default_fuzz("raft"));
+  EXPECT_FALSE(to_json(plain).contains("fuzz"));
+}
+
+TEST(FuzzSection, EveryProtocolsDefaultProfilesRead) {
+  for (const auto& p : ProtocolRegistry::instance().all()) {
+    EXPECT_NO_THROW(default_fuzz(p.name)) << p.name;
+    EXPECT_FALSE(default_fuzz(p.name).profiles.empty()) << p.name;
+  }
+  // Dynamo's default draws the pattern that finds hints kept only in memory.
+  const auto dynamo = default_fuzz("dynamo").profiles;
+  EXPECT_TRUE(std::any_of(dynamo.begin(), dynamo.end(),
+                          [](const auto& p) { return p.kind == NemesisProfile::Kind::partition_restarts; }));
+}
+
+constexpr TimeNs kFrom = 100 * kNsPerMs, kUntil = 3000 * kNsPerMs;
+
+std::vector<FaultAction> draw(const NemesisProfile& p, std::uint64_t seed, std::uint32_t nodes = 5) {
+  Rng rng = Rng::derive(seed, "nemesis-test");
+  return nemesis_faults(p, kFrom, kUntil, nodes, rng);
+}
+
+void expect_inside_window(const std::vector<FaultAction>& faults) {
+  for (const auto& f : faults) {
+    EXPECT_GE(f.at_ns, kFrom);
+    ASSERT_TRUE(f.duration_ns.has_value());
+    EXPECT_GE(*f.duration_ns, 1);
+    EXPECT_LE(f.at_ns + *f.duration_ns, kUntil);  // undone before the calm
+  }
+  EXPECT_TRUE(std::is_sorted(faults.begin(), faults.end(),
+                             [](const FaultAction& a, const FaultAction& b) { return a.at_ns < b.at_ns; }));
+}
+
+TEST(Nemesis, IsolationsFollowTheirRanges) {
+  NemesisProfile p;
+  p.kind = NemesisProfile::Kind::isolations;
+  p.chains = {2, 2};
+  p.length = {3, 4};
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    const auto faults = draw(p, seed);
+    EXPECT_LE(faults.size(), 8u);
+    EXPECT_GE(faults.size(), 2u);  // at least each chain's first, which starts in the window's first half
+    expect_inside_window(faults);
+    for (const auto& f : faults) {
+      EXPECT_EQ(f.kind, FaultAction::Kind::partition);
+      EXPECT_EQ(f.label, "isolate");
+      ASSERT_EQ(f.groups.size(), 2u);
+      EXPECT_EQ(f.groups[0].size(), 1u);
+      EXPECT_EQ(f.groups[1].size(), 4u);
+      EXPECT_LE(*f.duration_ns, p.duration_ns.max);
+    }
+    EXPECT_EQ(draw(p, seed), faults);  // pure in the seed
+  }
+  p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
+  for (const auto& f : draw(p, 7)) {
+    EXPECT_EQ(f.select, p.select);
+    EXPECT_TRUE(f.groups.empty());  // chosen as it fires
+  }
+  EXPECT_TRUE(draw(p, 7, 1).empty());  // nobody to cut a single node off from
+}
+
+TEST(Nemesis, PartitionRestartsCutAMinorityAndRestartOnlyTheMajoritySide) {
+  NemesisProfile p;
+  p.kind = NemesisProfile::Kind::partition_restarts;
+  p.duration_ns = {600 * kNsPerMs, 1000 * kNsPerMs};
+  p.down_before = {1, 1};
+  p.restarts = {2, 3};
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    const auto faults = draw(p, seed);
+    expect_inside_window(faults);
+    const auto cut = std::find_if(faults.begin(), faults.end(),
+                                  [](const FaultAction& f) { return f.kind == FaultAction::Kind::partition; });
+    ASSERT_NE(cut, faults.end());
+    ASSERT_EQ(cut->groups.size(), 2u);
+    const std::set<NodeId> minority(cut->groups[0].begin(), cut->groups[0].end());
+    EXPECT_LT(2 * minority.size(), 5u);
+    std::size_t crashes = 0;
+    for (const auto& f : faults) {
+      if (f.kind != FaultAction::Kind::crash) continue;
+      ++crashes;
+      ASSERT_EQ(f.nodes.size(), 1u);
+      EXPECT_EQ(minority.count(f.nodes[0]), 0u) << "seed " << seed;
+      const bool down_through = f.at_ns < cut->at_ns;
+      if (!down_through) {
+        EXPECT_GE(f.at_ns, cut->at_ns + *cut->duration_ns / 2);  // the cut's second half
+      }
+    }
+    EXPECT_GE(crashes, 3u);
+    EXPECT_LE(crashes, 4u);
+  }
+  EXPECT_TRUE(draw(p, 3, 2).empty());
+}
+
+TEST(Nemesis, PickProfileFollowsTheWeightsAndDrawsNothingForOne) {
+  NemesisProfile a, b;
+  a.weight = 3;
+  b.kind = NemesisProfile::Kind::isolations;
+  b.weight = 1;
+  int picked_b = 0;
+  for (std::uint64_t seed = 1; seed <= 4000; ++seed) {
+    Rng rng = Rng::derive(seed, "fuzz-profile");
+    picked_b += pick_profile({a, b}, rng).kind == NemesisProfile::Kind::isolations;
+  }
+  EXPECT_NEAR(picked_b, 1000, 120);
+  // One profile: no draw, so a scenario without targeted profiles keeps its swarm schedules.
+  Rng untouched = Rng::derive(1, "x"), reference = Rng::derive(1, "x");
+  const std::vector<NemesisProfile> one = {b};
+  EXPECT_EQ(&pick_profile(one, untouched), &one[0]);
+  EXPECT_EQ(untouched.below(1u << 30), reference.below(1u << 30));
+}
+
+// A seed under a targeted profile runs that pattern and no swarm fault; the scenario's own faults
+// stay.
+TEST(Nemesis, FuzzScenarioDrawsTheProfilesFaults) {
+  json doc = doc_with({{"profiles", {{{"kind", "partition-restarts"}}}}}, "dynamo");
+  doc["faults"] = {{{"at_ms", 50}, {"action", "crash"}, {"node", "n4"}, {"duration_ms", 10}}};
+  const Scenario base = std::get<Scenario>(parse(doc));
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const Scenario s = fuzz::fuzz_scenario(base, seed);
+    ASSERT_FALSE(s.faults.empty());
+    EXPECT_EQ(s.faults.front().at_ns, 50 * kNsPerMs);
+    std::size_t partitions = 0;
+    for (const auto& f : s.faults) {
+      partitions += f.kind == FaultAction::Kind::partition;
+      EXPECT_TRUE(f.kind == FaultAction::Kind::partition || f.kind == FaultAction::Kind::crash) << seed;
+    }
+    EXPECT_EQ(partitions, 1u);
+    EXPECT_EQ(fuzz::fuzz_scenario(base, seed), s);
+  }
+}
+
+}  // namespace
+}  // namespace dsim

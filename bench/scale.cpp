@@ -13,18 +13,20 @@
 // size's hold-loop cost is subtracted. It still overstates what is avoidable: in the hold loop
 // the heap has the cache to itself, in a run it competes with everything else an event touches.
 //
-// Shared 2-core machine (load ~4.5), best of 3 repetitions, two runs of each build alternated;
+// Shared 2-core machine (load ~6.5), best of 3 repetitions, two runs of each build alternated;
 // CPU ns/event, ratio to 5 nodes, beyond the queue:
 //            5 nodes   1,024 nodes                        4,096 nodes
-//   before:  134-135   294-316 (2.20-2.34x; 1.90-2.07x)   694-767 (5.19-5.67x; 5.52-6.17x)
-//   after:   137-139   266-353 (1.94-2.55x; 1.59-2.13x)   548-689 (4.00-4.97x; 3.98-4.99x)
-// The queue alone: 30 ns/event at 40 pending, 96 at 8,192, 121 at 32,768. "before" had the
-// links' FIFO state in a std::unordered_map, each node's Context in its own heap block and
+//   before:  128-130   273-274 (2.10-2.13x; 1.78-1.82x)   669-734 (5.15-5.72x; 5.55-6.18x)
+//   after:   132       249-252 (1.88-1.91x; 1.51-1.56x)   531-542 (4.02-4.10x; 4.04-4.16x)
+// The machine's load moves these by up to 1.5x between runs (another pair had "before" at
+// 456-513 ns at 4,096 nodes): compare only ratios, or builds run alternately.
+// The queue alone: 29 ns/event at 40 pending, 92-95 at 8,192, 112-120 at 32,768. "before" had
+// the links' FIFO state in a std::unordered_map, each node's Context in its own heap block,
 // `paused` on another cache line than `process`, and no prefetch of the next event (see
-// docs/architecture.md, "Scale"). What remains is cache misses: at 4,096 nodes an event touches,
-// each at a random place, a working set of ~6.5 MB (heap 1 MB, flights 1.3 MB, messages ~2 MB,
-// nodes 1 MB, link table 0.8 MB). Peak heap per node is flat from 1,024 to 4,096 nodes (~1.5 KB);
-// the 5-node figure is the run's fixed cost spread over 5 nodes.
+// docs/architecture.md, "Scale"). What remains is cache misses: at 4,096 nodes an event
+// touches, each at a random place, a working set of ~6.5 MB (heap 1 MB, flights 1.3 MB,
+// messages ~2 MB, nodes 1 MB, link table 0.8 MB). Peak heap per node is flat from 1,024 to
+// 4,096 nodes (~1.5 KB); the 5-node figure is the run's fixed cost spread over 5 nodes.
 //
 // Peak heap is measured by counting this process's allocations (operator new/delete below).
 #include <atomic>

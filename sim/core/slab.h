@@ -26,6 +26,10 @@ class Slab {
     assert(slot < slots_.size());
     return slots_[slot];
   }
+  const T& operator[](std::uint64_t slot) const {
+    assert(slot < slots_.size());
+    return slots_[slot];
+  }
   // Removes the value and frees its slot.
   T take(std::uint64_t slot) {
     assert(slot < slots_.size());

@@ -62,9 +62,8 @@ std::uint32_t Network::resolve(NodeId from, NodeId to) {
 
 Network::LinkState& Network::state(NodeId from, NodeId to) {
   const std::uint64_t key = (static_cast<std::uint64_t>(from) << 32) | to;
-  auto it = links_.find(key);
-  if (it != links_.end()) return it->second;
-  return links_.emplace(key, LinkState{resolve(from, to), 0}).first->second;
+  if (LinkState* link = links_.find(key)) return *link;
+  return links_.insert(key, LinkState{resolve(from, to), 0});
 }
 
 bool Network::blocked(NodeId from, NodeId to) const {

@@ -5,18 +5,20 @@
 //
 // Sized for thousands of nodes: nothing here is N x N. A link's conditions are resolved from the
 // scenario's link overrides the first time it carries a message, and deduplicated; its FIFO
-// state exists only once it has carried traffic. Partitions and clogs are LinkSets (a group
-// index per node, not a list of pairs), and a link is blocked while any active one contains it.
+// state exists only once it has carried traffic, in one open-addressing table (a lookup is one
+// cache line, which matters once thousands of nodes' links outgrow the cache). Partitions and
+// clogs are LinkSets (a group index per node, not a list of pairs), and a link is blocked while
+// any active one contains it.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "sim/core/flat_map.h"
 #include "sim/core/rng.h"
 #include "sim/net/latency.h"
 #include "sim/net/link_set.h"
@@ -104,7 +106,7 @@ class Network {
   std::vector<LinkOverride> link_overrides_;     // the scenario's links, in order
   std::vector<LinkConditions> conditions_;       // [0]: the network's own; then one per combination
   std::map<std::vector<std::uint32_t>, std::uint32_t> combination_;  // link specs applying -> index
-  std::unordered_map<std::uint64_t, LinkState> links_;  // looked up only, never iterated
+  FlatMap<LinkState> links_;  // by (from << 32 | to); looked up only, never iterated
   std::map<std::uint64_t, LinkSet> partitions_;
   std::map<std::uint64_t, Clog> clogs_;
   std::map<std::uint64_t, Override> overrides_;  // the newest (highest id) wins per field

@@ -138,7 +138,7 @@ void World::arrive_request(std::uint64_t slot) {
   record(TraceKind::deliver, flight.node, hash_combine(flight.op, flight.request.attempt), [&] {
     return nlohmann::json{{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"}};
   });
-  n.process->on_request(*n.ctx, flight.request);
+  n.process->on_request(n.ctx, flight.request);
   after_node_event(flight.node);
 }
 

@@ -1,4 +1,4 @@
-// The deterministic core: random streams, the event queue, field encoding.
+// The deterministic core: random streams, the event queue, the flat map, field encoding.
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -10,6 +10,7 @@
 
 #include "sim/core/event_queue.h"
 #include "sim/core/fields.h"
+#include "sim/core/flat_map.h"
 #include "sim/core/rng.h"
 
 namespace dsim {
@@ -155,6 +156,28 @@ struct Outer {
     return true;
   }
 };
+
+// Any sequence of inserts and lookups (through every growth of the table) agrees with std::map.
+RC_GTEST_PROP(FlatMap, AgreesWithStdMap, (std::vector<std::pair<bool, std::uint32_t>> ops)) {
+  FlatMap<std::uint64_t> flat;
+  std::map<std::uint64_t, std::uint64_t> reference;
+  for (const auto& [insert, low] : ops) {
+    // Keys shaped like link keys (from << 32 | to), from a small range so lookups hit.
+    const std::uint64_t key = (static_cast<std::uint64_t>(low % 64) << 32) | (low % 4096);
+    std::uint64_t* found = flat.find(key);
+    const auto it = reference.find(key);
+    RC_ASSERT((found != nullptr) == (it != reference.end()));
+    if (found) {
+      RC_ASSERT(*found == it->second);
+      ++*found;
+      ++it->second;
+    } else if (insert) {
+      flat.insert(key, low);
+      reference.emplace(key, low);
+    }
+  }
+  RC_ASSERT(flat.size() == reference.size());
+}
 
 RC_GTEST_PROP(Fields, EncodeDecodeRoundTrips,
               (std::uint64_t term, std::int32_t delta, bool flag, std::vector<std::string> names,

@@ -33,7 +33,8 @@ Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed) {
     options.faults_max = limits.faults_max;
     // The fault draws have their own stream: the run's network and workload draw from theirs.
     Rng rng = Rng::derive(seed, "fuzz-faults");
-    std::vector<FaultAction> drawn = swarm_faults(options, s.cluster.size(), rng);
+    Rng slow_rng = Rng::derive(seed, "fuzz-slow");  // so slow nodes left every other draw as it was
+    std::vector<FaultAction> drawn = swarm_faults(options, s.cluster.size(), rng, &slow_rng);
     // The scenario's own faults come first at equal times (the stable order of the file).
     s.faults.insert(s.faults.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
     std::stable_sort(s.faults.begin(), s.faults.end(),

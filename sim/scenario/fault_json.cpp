@@ -407,8 +407,8 @@ void FaultReader::slow() {
   if (!delay) return;
   f_.latency = read_latency(*delay, r_.path("delay"), diag_);
   if (f_.latency && delay_figure_ns(*f_.latency) > kSlowEventDelayMax) {
-    diag_.expected(r_.path("delay"), fmt::format("a delay of at most {} ms per event", kSlowEventDelayMax / kNsPerMs),
-                   *delay);
+    diag_.error(r_.path("delay"), fmt::format("expected a delay of at most {} ms per event, found a figure of {} ms",
+                                              kSlowEventDelayMax / kNsPerMs, ns_to_ms(delay_figure_ns(*f_.latency))));
   }
 }
 

@@ -205,7 +205,7 @@ TEST(Slow, SameSeedSameRunAndTheDrawsAreTheNodesOwn) {
 // Primary-backup with clients under random schedules with slow windows: the engine's promises hold
 // on slow nodes too, for timers and client requests.
 TEST(Slow, SwarmSchedulesWithSlowNodesKeepTheEnginesPromises) {
-  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     Scenario s = testing::small_scenario(3, seed, 2 * kNsPerSec);
     SwarmOptions o;
     o.start_ns = 100 * kNsPerMs;

@@ -134,11 +134,38 @@ struct Drawer {
     a.drift_ppm = rng.between(-o.drift_ppm_max, o.drift_ppm_max);
     return {a};
   }
+
+  // A slow node for a while: each event costs a uniform draw in [0, 2 * mean], the mean drawn up
+  // to half the maximum, so some windows merely lag and some starve the node.
+  std::vector<FaultAction> slow() {
+    FaultAction a = base(FaultAction::Kind::slow, "slow", window(3 * kNsPerSec));
+    a.nodes = {node()};
+    const auto mean_ns = 1 + static_cast<TimeNs>(rng.below(static_cast<std::uint64_t>(std::max<TimeNs>(o.slow_delay_max_ns / 2, 1))));
+    LatencySpec delay;
+    delay.dist = LatencySpec::Dist::uniform;
+    delay.mean_ns = delay.stddev_ns = delay.floor_ns = 0;  // as read from a file: unused fields 0
+    delay.min_ns = 0;
+    delay.max_ns = 2 * mean_ns;
+    a.latency = delay;
+    return {a};
+  }
 };
+
+// This seed's slow windows: none in half the seeds (swarm), else up to slows_max.
+std::vector<FaultAction> slow_faults(const SwarmOptions& o, std::uint32_t nodes, Rng& rng) {
+  if (o.slows_max == 0 || o.slow_delay_max_ns <= 0 || !rng.chance(0.5)) return {};
+  Drawer d{o, nodes, rng, {}};
+  std::vector<FaultAction> out;
+  const std::uint64_t count = 1 + rng.below(o.slows_max);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    for (FaultAction& a : d.slow()) out.push_back(std::move(a));
+  }
+  return out;
+}
 
 }  // namespace
 
-std::vector<FaultAction> swarm_faults(const SwarmOptions& o, std::uint32_t nodes, Rng& rng) {
+std::vector<FaultAction> swarm_faults(const SwarmOptions& o, std::uint32_t nodes, Rng& rng, Rng* slow_rng) {
   assert(nodes > 0 && o.end_ns > o.start_ns);
   Drawer d{o, nodes, rng, {}};
   using Draw = std::vector<FaultAction> (Drawer::*)();
@@ -160,6 +187,10 @@ std::vector<FaultAction> swarm_faults(const SwarmOptions& o, std::uint32_t nodes
   const std::uint64_t count = 1 + rng.below(std::max<std::uint32_t>(o.faults_max, 1));
   for (std::uint64_t i = 0; i < count; ++i) {
     for (FaultAction& a : (d.*enabled[rng.below(enabled.size())])()) out.push_back(std::move(a));
+  }
+  if (slow_rng) {
+    // After the others, so that at equal times the stable sort keeps their order as it was.
+    for (FaultAction& a : slow_faults(o, nodes, *slow_rng)) out.push_back(std::move(a));
   }
   std::stable_sort(out.begin(), out.end(), [](const FaultAction& a, const FaultAction& b) { return a.at_ns < b.at_ns; });
   return out;

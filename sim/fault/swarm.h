@@ -28,9 +28,16 @@ struct SwarmOptions {
   std::int64_t drift_ppm_max = 500;
   TimeNs clock_step_max_ns = 200 * kNsPerMs;
   std::uint32_t crashed_max = 0;  // at most this many nodes down at once; 0 = a minority
+  // Slow nodes (drawn only when swarm_faults is given a stream for them): each event costs up to
+  // this much, a uniform draw around a mean chosen per fault.
+  TimeNs slow_delay_max_ns = 50 * kNsPerMs;
+  std::uint32_t slows_max = 3;
 };
 
-// Draws a concrete fault schedule, sorted by time, from `rng`.
-std::vector<FaultAction> swarm_faults(const SwarmOptions& options, std::uint32_t nodes, Rng& rng);
+// Draws a concrete fault schedule, sorted by time, from `rng`. With `slow_rng`, this seed may
+// also slow nodes, every choice about that drawn from `slow_rng`: the other kinds' draws, and so
+// every schedule drawn without it, are exactly as they were before slow nodes existed.
+std::vector<FaultAction> swarm_faults(const SwarmOptions& options, std::uint32_t nodes, Rng& rng,
+                                      Rng* slow_rng = nullptr);
 
 }  // namespace dsim

@@ -85,6 +85,7 @@ class FaultReader {
   void network();
   void clock_step();
   void clock_drift();
+  void slow();
 
  private:
   std::uint32_t node_count() const { return ctx_.nodes.size(); }
@@ -398,6 +399,25 @@ void FaultReader::clock_drift() {
   f_.drift_ppm = r_.integer("drift_ppm", 0, -kDriftPpmMax, kDriftPpmMax);
 }
 
+// The largest figure a delay is written with: what the per-event bound is checked against.
+TimeNs delay_figure_ns(const LatencySpec& spec) {
+  TimeNs figure = std::max({spec.mean_ns, spec.max_ns, spec.scale_ns, spec.floor_ns});
+  for (const LatencySpec& component : spec.components) figure = std::max(figure, delay_figure_ns(component));
+  return figure;
+}
+
+// "delay": the cost of each event the node handles, any latency form (preset, dist object).
+void FaultReader::slow() {
+  nodes_only();
+  const json* delay = r_.required("delay", "a latency preset or object: the delay each event the node handles costs");
+  if (!delay) return;
+  f_.latency = read_latency(*delay, r_.path("delay"), diag_);
+  if (f_.latency && delay_figure_ns(*f_.latency) > kSlowEventDelayMax) {
+    diag_.error(r_.path("delay"), fmt::format("expected a delay of at most {} ms per event, found a figure of {} ms",
+                                              kSlowEventDelayMax / kNsPerMs, ns_to_ms(delay_figure_ns(*f_.latency))));
+  }
+}
+
 // Writing.
 
 json node_json(NodeId id, const NodeNames& names) { return names.name(id); }
@@ -495,8 +515,14 @@ bool write_clock_drift(const FaultAction& f, const NodeNames& names, json& out) 
   return true;
 }
 
+bool write_slow(const FaultAction& f, const NodeNames& names, json& out) {
+  write_node_targets(f, names, out);
+  if (f.latency) out["delay"] = latency_to_json(*f.latency);
+  return true;
+}
+
 // The first action of each kind is the kind's own name, used by the explicit form.
-const std::array<Action, 17> kActions = {{
+const std::array<Action, 19> kActions = {{
     {"crash", Kind::crash, true, &FaultReader::crash, write_crash, true},
     {"restart", Kind::restart, false, &FaultReader::nodes_only, write_nodes, false},
     {"wipe", Kind::wipe, true, &FaultReader::nodes_only, write_nodes, true},
@@ -514,6 +540,8 @@ const std::array<Action, 17> kActions = {{
     {"clock-step", Kind::clock_step, true, &FaultReader::clock_step, write_clock_step, true},
     {"clock-drift", Kind::clock_drift, true, &FaultReader::clock_drift, write_clock_drift, true},
     {"clock-resync", Kind::clock_resync, false, &FaultReader::nodes_only, write_nodes, true},
+    {"slow", Kind::slow, true, &FaultReader::slow, write_slow, true},
+    {"unslow", Kind::unslow, false, &FaultReader::nodes_only, write_nodes, true},
 }};
 
 const Action* find_action(std::string_view name) {

@@ -106,7 +106,9 @@ struct FaultAction {
     network,     // loss / duplicate / reorder / latency for every link, until the end of duration
     clock_step,  // nodes; delta_ns (forward or backward)
     clock_drift, // nodes; drift_ppm
-    clock_resync // nodes; local clock set back to true time
+    clock_resync, // nodes; local clock set back to true time
+    slow,        // nodes; latency: each event a node handles costs a drawn delay, until unslow
+    unslow       // nodes: every slowness ends (queued events are still handled in order)
   };
   // Which links a partition, clog or unclog covers. The shapes keep what the file said (groups,
   // nodes) rather than every pair, so a cut of thousands of nodes stays small.
@@ -128,7 +130,7 @@ struct FaultAction {
   std::vector<std::pair<NodeId, NodeId>> pairs;   // listed: directed (from, to), sorted, no duplicates
   std::vector<std::vector<NodeId>> groups;        // partition as written, for display
   std::optional<double> loss, duplicate, reorder; // network
-  std::optional<LatencySpec> latency;             // network
+  std::optional<LatencySpec> latency;             // network; slow: the delay each event costs
   TimeNs delta_ns = 0;                            // clock_step
   std::int64_t drift_ppm = 0;                     // clock_drift
 
@@ -297,6 +299,7 @@ inline constexpr TimeNs kScenarioDurationMax = 7 * 24 * 3600 * kNsPerSec;  // ru
 inline constexpr TimeNs kScenarioLatencyMax = 3600 * kNsPerSec;            // every latency figure
 inline constexpr std::size_t kScenarioFaultsMax = 100'000;
 inline constexpr std::size_t kScenarioLinksMax = 10'000;
+inline constexpr TimeNs kSlowEventDelayMax = 60 * kNsPerSec;  // a slow node's cost of one event
 inline constexpr std::size_t kScenarioMixtureMax = 16;      // components of one mixture
 inline constexpr std::size_t kScenarioTypeLatenciesMax = 64;  // message types given a latency
 inline constexpr std::size_t kScenarioBytesMax = 16u << 20;  // a larger file is not a scenario

@@ -113,7 +113,8 @@ std::string export_perfetto(const json& trace) {
                            (at_receiver ? std::to_string(a) : event_text(ev, "to"))];
       if (!q.empty()) q.pop_front();
     }
-    if (k == "crash" || k == "restart" || k == "wipe" || k == "pause" || k == "resume" || k == "clock" || k == "drop") {
+    if (k == "crash" || k == "restart" || k == "wipe" || k == "pause" || k == "resume" || k == "slow" ||
+        k == "unslow" || k == "clock" || k == "drop") {
       std::string name = k == "drop" ? "drop " + event_text(ev, "type") + " (" + event_text(ev, "reason") + ")" : k;
       out.push_back({{"ph", "i"}, {"s", "p"}, {"name", name}, {"cat", k == "drop" ? "drop" : "fault"}, {"ts", us(t)},
                      {"pid", pid(a)}, {"tid", 1}, {"args", ev}});

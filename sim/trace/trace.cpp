@@ -29,6 +29,8 @@ std::string_view trace_kind_name(TraceKind kind) {
     case TraceKind::complete: return "complete";
     case TraceKind::violation: return "violation";
     case TraceKind::stop: return "stop";
+    case TraceKind::slow: return "slow";
+    case TraceKind::unslow: return "unslow";
   }
   assert(false && "unknown trace kind");
   return "unknown";

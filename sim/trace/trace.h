@@ -38,6 +38,9 @@ enum class TraceKind : std::uint8_t {
   complete,    // ... and it completed (ok / fail / info)
   violation,   // a check failed
   stop,        // the run ended
+  // Appended, not placed beside pause: a kind's number is folded into every run's fingerprint.
+  slow,        // a node handles each event a drawn delay late
+  unslow,      // ... and no longer
 };
 
 std::string_view trace_kind_name(TraceKind kind);

@@ -127,16 +127,26 @@ void World::arrive_request(std::uint64_t slot) {
     n.missed.push_back(Missed{kRequestArrive, slot});
     return;
   }
-  ClientRequestFlight flight = requests_.take(slot);
   if (!n.process) {
+    ClientRequestFlight flight = requests_.take(slot);
     record(TraceKind::drop, flight.node, flight.op, [&] {
       return nlohmann::json{{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"},
                             {"reason", "crashed"}};
     });
     return;
   }
+  if (defer(f.node, kRequestArrive, slot)) return;
+  handle_request(slot);
+}
+
+void World::handle_request(std::uint64_t slot) {
+  ClientRequestFlight flight = requests_.take(slot);
+  Node& n = nodes_[flight.node];
+  assert(n.process && !n.paused);
   record(TraceKind::deliver, flight.node, hash_combine(flight.op, flight.request.attempt), [&] {
-    return nlohmann::json{{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"}};
+    nlohmann::json data = {{"from", nodes_.size() + flight.request.client}, {"op", flight.op}, {"type", "Request"}};
+    add_queued(data);
+    return data;
   });
   n.process->on_request(n.ctx, flight.request);
   after_node_event(flight.node);

@@ -7,6 +7,7 @@
 #include "sim/core/hash.h"
 #include "sim/fault/partition.h"
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/latency_json.h"
 #include "sim/world/world.h"
 
 namespace dsim {
@@ -43,6 +44,8 @@ std::string_view kind_name(FaultAction::Kind kind) {
     case K::clock_step: return "clock-step";
     case K::clock_drift: return "clock-drift";
     case K::clock_resync: return "clock-resync";
+    case K::slow: return "slow";
+    case K::unslow: return "unslow";
   }
   return "unknown";
 }
@@ -62,6 +65,8 @@ TraceKind trace_kind(FaultAction::Kind kind) {
     case K::unclog: return TraceKind::unclog;
     case K::network: return TraceKind::network;
     case K::clock_step: case K::clock_drift: case K::clock_resync: return TraceKind::clock;
+    case K::slow: return TraceKind::slow;
+    case K::unslow: return TraceKind::unslow;
   }
   return TraceKind::crash;
 }
@@ -102,7 +107,7 @@ void World::apply_fault(const FaultStep& step) {
   if (action.select && action.kind == K::partition) return isolate_selected(action, step.undo, step.fault);
   switch (action.kind) {
     case K::crash: case K::restart: case K::wipe: case K::pause: case K::resume:
-    case K::clock_step: case K::clock_drift: case K::clock_resync:
+    case K::clock_step: case K::clock_drift: case K::clock_resync: case K::slow: case K::unslow:
       apply_node_fault(action, step.undo, step.fault);
       break;
     case K::partition: case K::heal: case K::clog: case K::unclog: case K::network:
@@ -190,6 +195,7 @@ void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t f
       if (kind == K::crash || kind == K::wipe) kind = K::restart;
       else if (kind == K::pause) kind = K::resume;
       else if (kind == K::clock_step) kind = K::clock_resync;
+      else if (kind == K::slow) kind = K::unslow;
     }
     const bool up = n.process != nullptr;
     const auto note = [&](TraceKind trace_kind, bool applied, nlohmann::json extra = nlohmann::json::object()) {
@@ -224,6 +230,7 @@ void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t f
         note(TraceKind::resume, up && n.paused);
         if (!up || !n.paused) break;
         n.paused = false;
+        resume_backlog(node);
         for (const Missed& m : n.missed) {
           if (m.kind == kTimer) {
             auto it = n.timers.find(m.arg);
@@ -233,6 +240,19 @@ void World::apply_node_fault(const FaultAction& action, bool undo, std::size_t f
           queue_.push(queue_.now_ns(), m.kind, node, m.arg);
         }
         n.missed.clear();
+        break;
+      }
+      case K::slow:
+        // A crashed node cannot be slowed; a crash ends its slowness (slow.cpp).
+        note(TraceKind::slow, up, {{"delay", latency_to_json(*action.latency)}});
+        if (up) n.slow.insert(fault);
+        break;
+      case K::unslow: {
+        // The undo of a slow ends that fault's slowness; an unslow action ends all of it.
+        const bool applied = undo ? n.slow.count(fault) > 0 : !n.slow.empty();
+        note(TraceKind::unslow, applied, {{"backlog", n.backlog.size()}});
+        if (undo) n.slow.erase(fault);
+        else n.slow.clear();
         break;
       }
       case K::clock_step:

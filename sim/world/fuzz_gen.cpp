@@ -40,7 +40,8 @@ std::vector<FaultAction> draw_faults(const Scenario& s, std::uint64_t seed, cons
   options.end_ns = limits.faults_until_ns;
   options.faults_max = limits.faults_max;
   Rng rng = Rng::derive(seed, "fuzz-faults");
-  return swarm_faults(options, s.cluster.size(), rng);
+  Rng slow_rng = Rng::derive(seed, "fuzz-slow");  // so slow nodes left every other draw as it was
+  return swarm_faults(options, s.cluster.size(), rng, &slow_rng);
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ World::World(const Scenario& scenario, const RunOptions& options)
     Node& node = nodes_[i];
     node.ctx = NodeContext(this, i);
     node.rng = Rng::derive(scenario.run.seed, "node", i);
+    node.slow_rng = Rng::derive(scenario.run.seed, "slow", i);
     const ClockSpec& clock = scenario.clocks.at(i);
     node.clock = LocalClock(clock.offset_ns, clock.drift_ppm);
     trace_.actors.push_back(TraceActor{scenario.cluster.node_names[i], "node"});
@@ -135,6 +136,7 @@ void World::dispatch(const Event& e) {
     case kRequestArrive: arrive_request(e.arg); break;
     case kReplyArrive: client_reply(e.arg); break;
     case kFinalPhase: start_final_phase(); break;
+    case kHandle: handle_backlogged(e.target, e.arg); break;
     default: assert(false && "unknown event kind");
   }
 }
@@ -183,6 +185,7 @@ void World::crash(NodeId node, bool lose_unsynced) {
   n.timers.clear();
   n.missed.clear();
   n.annotations.clear();
+  clear_backlog(node);
   if (lose_unsynced) n.storage.lose_unsynced();
 }
 
@@ -234,8 +237,8 @@ void World::deliver(std::uint64_t slot) {
     n.missed.push_back(Missed{kDeliver, slot});
     return;
   }
-  Flight flight = flights_.take(slot);
   if (drop_reason) {
+    Flight flight = flights_.take(slot);
     ++stats_.messages_dropped;
     record(TraceKind::drop, flight.to, hash_bytes(drop_reason), [&] {
       return nlohmann::json{{"from", flight.from}, {"msg", flight.id}, {"type", flight.message->type()},
@@ -243,9 +246,19 @@ void World::deliver(std::uint64_t slot) {
     });
     return;
   }
+  if (defer(f.to, kDeliver, slot)) return;
+  handle_message(slot);
+}
+
+void World::handle_message(std::uint64_t slot) {
+  Flight flight = flights_.take(slot);
+  Node& n = nodes_[flight.to];
+  assert(n.process && !n.paused);
   ++stats_.messages_delivered;
   record(TraceKind::deliver, flight.to, hash_combine(flight.digest, flight.from), [&] {
-    return nlohmann::json{{"from", flight.from}, {"msg", flight.id}, {"type", flight.message->type()}};
+    nlohmann::json data = {{"from", flight.from}, {"msg", flight.id}, {"type", flight.message->type()}};
+    add_queued(data);
+    return data;
   });
   n.process->on_message(n.ctx, flight.from, *flight.message);
   after_node_event(flight.to);
@@ -299,10 +312,26 @@ void World::fire_timer(NodeId node, TimerId id) {
     it->second.due_true_ns = kTimeNever;  // due; fires on resume
     return;
   }
+  if (defer(node, kTimer, id)) {
+    it->second.due_true_ns = kTimeNever;  // due; fires when the slow node gets to it
+    return;
+  }
+  handle_timer(node, id);
+}
+
+void World::handle_timer(NodeId node, TimerId id) {
+  Node& n = nodes_[node];
+  assert(n.process && !n.paused);
+  auto it = n.timers.find(id);
+  if (it == n.timers.end()) return;  // cancelled while it waited
   const std::uint64_t tag = it->second.tag;
   n.timers.erase(it);
   ++stats_.timers_fired;
-  record(TraceKind::timer, node, tag, [&] { return nlohmann::json{{"timer", id}, {"tag", tag}}; });
+  record(TraceKind::timer, node, tag, [&] {
+    nlohmann::json data = {{"timer", id}, {"tag", tag}};
+    add_queued(data);
+    return data;
+  });
   n.process->on_timer(n.ctx, id, tag);
   after_node_event(node);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,7 @@ class World final : private ClusterView {
     kRequestArrive,  // arg: request slot
     kReplyArrive,    // arg: reply slot
     kFinalPhase,     // the workload's final operations are dealt to the clients
+    kHandle,         // target: node, arg: Backlogged::seq; a slow node's event, handled now
   };
   static constexpr std::uint64_t kAttemptsLimit = 128;
 
@@ -80,6 +82,14 @@ class World final : private ClusterView {
   struct Missed {
     EventKind kind;
     std::uint64_t arg;
+  };
+  // An event a slow node has taken in (slow.cpp); the front of the backlog is the one it works on.
+  struct Backlogged {
+    EventKind kind;       // kDeliver, kTimer or kRequestArrive
+    std::uint64_t arg;
+    std::uint64_t seq;    // the kHandle event's arg: stale ones (after a crash) match nothing
+    TimeNs arrived_ns;
+    TimeNs done_ns;       // when its handler runs; kTimeNever until the node starts on it
   };
   // A value a node published, and since when it holds (for selectors that pick the newest).
   struct Annotation {
@@ -98,6 +108,12 @@ class World final : private ClusterView {
     std::map<TimerId, Timer> timers;
     std::vector<Missed> missed;
     std::map<std::string, Annotation, std::less<>> annotations;
+    // Slowness (slow.cpp): a busy CPU. Each active slow fault adds a draw to every event's cost;
+    // events start when the node is free, so they are handled in arrival order.
+    std::set<std::size_t> slow;  // the active slow faults (indexes into scenario_.faults)
+    Rng slow_rng{0};
+    std::deque<Backlogged> backlog;
+    std::uint64_t backlog_seq_next = 0;
   };
   struct Flight {
     NodeId from = 0;
@@ -143,7 +159,23 @@ class World final : private ClusterView {
   void deliver(std::uint64_t slot);
   void fire_timer(NodeId node, TimerId timer);
   void arrive_request(std::uint64_t slot);
+  void handle_message(std::uint64_t slot);
+  void handle_timer(NodeId node, TimerId timer);
+  void handle_request(std::uint64_t slot);
   void after_node_event(NodeId node);
+
+  // ---- Slow nodes (slow.cpp) ----
+  // True when `node` is slow or still working through earlier events: the event is then taken
+  // into its backlog and handled later (kHandle), after those before it.
+  bool defer(NodeId node, EventKind kind, std::uint64_t arg);
+  void start_backlogged(NodeId node);
+  void handle_backlogged(NodeId node, std::uint64_t seq);
+  void clear_backlog(NodeId node);
+  // The trace's "queued_ns" for the event being handled: how long it waited in a slow node's
+  // backlog (0: it did not).
+  void add_queued(nlohmann::json& data) const;
+  // At resume: what finished while the node was paused is handled now, in order.
+  void resume_backlog(NodeId node);
 
   // ---- Nodes (world.cpp) ----
   void boot(NodeId node);
@@ -230,6 +262,7 @@ class World final : private ClusterView {
   Slab<ClientReplyFlight> replies_;
   std::map<NodePair, std::deque<std::uint64_t>> held_;  // clogged links' messages, in order
 
+  TimeNs handling_arrived_ns_ = kTimeNever;  // a backlogged event's arrival, while it is handled
   TimerId next_timer_id_ = 1;
   std::uint64_t next_message_id_ = 0;
   std::uint64_t ops_issued_ = 0;

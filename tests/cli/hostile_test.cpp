@@ -150,6 +150,7 @@ const std::vector<Case>& corpus_cases() {
       {"validate {h}/scenario-negative-seed.json", 2, "/run/seed: expected"},
       {"validate {h}/scenario-huge-duration.json", 2, "/run/duration_ms: expected a duration"},
       {"validate {h}/scenario-huge-nodes.json", 2, "/cluster/nodes: expected"},
+      {"validate {h}/scenario-slow-bad-delay.json", 2, "/faults/0/delay: expected a delay of at most 60000 ms per event"},
       {"run {h}/scenario-not-json.json", 2, "scenario-not-json.json:1:1:"},
       {"fuzz {h}/scenario-deep.json --seeds 1..2 --out {t}/fuzz-out", 2, "levels of nested"},
       {"validate {h}/missing.json", 2, "missing.json: cannot open: No such file or directory"},

@@ -83,7 +83,9 @@ inline std::optional<std::string> broken_engine_promise(const Trace& trace, std:
         if (e.actor >= static_cast<std::int64_t>(nodes)) break;  // a client
         if (down.count(e.actor)) return fmt::format("event {}: {} on crashed node {}", i, trace_kind_name(e.kind), e.actor);
         if (paused.count(e.actor)) return fmt::format("event {}: {} on paused node {}", i, trace_kind_name(e.kind), e.actor);
-        if (e.kind == TraceKind::deliver && d["from"].get<std::int64_t>() < static_cast<std::int64_t>(nodes)) {
+        // A slow node's queued message crossed the link before the partition (queued_ns).
+        if (e.kind == TraceKind::deliver && d["from"].get<std::int64_t>() < static_cast<std::int64_t>(nodes) &&
+            !d.contains("queued_ns")) {
           const std::pair<std::int64_t, std::int64_t> link{d["from"], e.actor};
           for (const auto& [fault, pairs] : partitions) {
             if (pairs.count(link)) return fmt::format("event {}: delivery {}->{} across partition {}", i, link.first, link.second, fault);

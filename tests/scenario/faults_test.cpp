@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/fault/partition.h"
+#include "sim/fault/swarm.h"
 
 #include "tests/scenario/support.h"
 
@@ -71,6 +72,47 @@ TEST(Faults, EveryNodeActionMapsToItsKind) {
     EXPECT_EQ(f.label, action);
     EXPECT_EQ(f.nodes, std::vector<NodeId>{1});
   }
+}
+
+TEST(Faults, SlowTakesAnyLatencyFormAsItsDelay) {
+  const FaultAction f = one(R"({"at_ms": 2, "action": "slow", "nodes": ["n1", "n3"], "duration_ms": 500,
+                                "delay": {"dist": "uniform", "min_ms": 5, "max_ms": 20}})");
+  EXPECT_EQ(f.kind, Kind::slow);
+  EXPECT_EQ(f.nodes, (std::vector<NodeId>{1, 3}));
+  EXPECT_EQ(f.duration_ns, 500 * kNsPerMs);
+  ASSERT_TRUE(f.latency);
+  EXPECT_EQ(f.latency->dist, LatencySpec::Dist::uniform);
+  EXPECT_EQ(f.latency->min_ns, 5 * kNsPerMs);
+  EXPECT_EQ(f.latency->max_ns, 20 * kNsPerMs);
+  EXPECT_EQ(one(R"({"at_ms": 2, "action": "slow", "node": "n0", "delay": "same-region"})").latency, latency_preset("same-region"));
+  const FaultAction gc = one(R"({"at_ms": 2, "action": "slow", "node": "n0", "delay": {"dist": "mixture", "components": [
+      {"weight": 0.95, "latency": {"dist": "constant", "value_ms": 1}},
+      {"weight": 0.05, "latency": {"dist": "pareto", "scale_ms": 100, "shape": 1.5}}]}})");
+  EXPECT_EQ(gc.latency->components.size(), 2u);
+  EXPECT_TRUE(one(R"({"at_ms": 1, "action": "slow", "node": {"annotated": {"role": "leader"}}, "delay": "same-dc"})").select);
+  const FaultAction unslow = one(R"({"at_ms": 3, "action": "unslow", "node": "n2"})");
+  EXPECT_EQ(unslow.kind, Kind::unslow);
+  EXPECT_FALSE(unslow.latency);
+}
+
+TEST(Faults, ASlowDrawnByTheSwarmReadsBackExactly) {
+  // Nanosecond bounds, as the swarm draws them: the written milliseconds read back the same.
+  const Scenario base = parse_ok(doc_with_faults(json::array(), 3));
+  SwarmOptions o;
+  o.start_ns = 0;
+  o.end_ns = 5 * kNsPerSec;
+  std::size_t slows = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    Rng rng = Rng::derive(seed, "f");
+    Rng slow_rng = Rng::derive(seed, "s");
+    Scenario s = base;
+    for (FaultAction& f : swarm_faults(o, 3, rng, &slow_rng)) {
+      if (f.kind == Kind::slow) s.faults.push_back(std::move(f));
+    }
+    slows += s.faults.size();
+    EXPECT_EQ(parse_ok(to_json(s)).faults, s.faults) << "seed " << seed;
+  }
+  EXPECT_GT(slows, 0u);
 }
 
 TEST(Faults, PartitionGroupsBlockEveryLinkBetweenGroups) {

@@ -120,7 +120,7 @@
       case K.annotate:
         if (pa) { pa.ann.push(i); pa.annKey.push(String(ev.key)); pa.annVal.push(ev.value); }
         break;
-      case K.start: case K.crash: case K.restart: case K.wipe: case K.pause: case K.resume:
+      case K.start: case K.crash: case K.restart: case K.wipe: case K.pause: case K.resume: case K.slow: case K.unslow:
         if (pa) pa.life.push(i);
         if (pa && k !== K.start) this.cluster.push(i);
         break;
@@ -179,11 +179,11 @@
     this.arrowMaxDur = maxDur;
     this.openArrows = Int32Array.from(open);
     this.arrows = null; this.pendingMsg = null; this.pendingOp = null;
-    // Node lifecycle: down (crashed) and paused intervals; roles and labels from annotations.
-    this.down = []; this.paused = []; this.roleSegs = []; this.labels = [];
+    // Node lifecycle: down (crashed), paused and slow intervals; roles and labels from annotations.
+    this.down = []; this.paused = []; this.slowed = []; this.roleSegs = []; this.labels = [];
     for (var ac = 0; ac < this.actors.length; ac++) {
-      var pa = this.perActor[ac], down = [], paused = [], segs = [], labels = [];
-      var downAt = -1, pausedAt = -1, life = pa.life;
+      var pa = this.perActor[ac], down = [], paused = [], slowed = [], segs = [], labels = [];
+      var downAt = -1, pausedAt = -1, slowAt = -1, slowFaults = new Set(), life = pa.life;
       var role = null, roleAt = 0;
       // Merge lifecycle and annotations in event order.
       var li = 0, ai = 0;
@@ -194,6 +194,11 @@
           var ignored = false;
           if (k !== K.start) { var ev = this.event(e); ignored = !!ev.ignored; }
           if (ignored) continue;
+          if (k === K.crash || k === K.wipe) slowFaults.clear();  // a crash ends the slowness
+          if (k === K.slow) slowFaults.add(ev.fault);
+          else if (k === K.unslow) { if (ev.undo) slowFaults.delete(ev.fault); else slowFaults.clear(); }
+          if (slowFaults.size > 0 && slowAt < 0) slowAt = t;
+          if (slowFaults.size === 0 && slowAt >= 0) { slowed.push(slowAt, t); slowAt = -1; }
           if (k === K.crash) {
             if (downAt < 0) downAt = t;
             if (pausedAt >= 0) { paused.push(pausedAt, t); pausedAt = -1; }
@@ -212,8 +217,9 @@
       }
       if (downAt >= 0) down.push(downAt, this.tEnd);
       if (pausedAt >= 0) paused.push(pausedAt, this.tEnd);
+      if (slowAt >= 0) slowed.push(slowAt, this.tEnd);
       if (role !== null) segs.push(roleAt, this.tEnd, role);
-      this.down.push(down); this.paused.push(paused); this.roleSegs.push(segs); this.labels.push(labels);
+      this.down.push(down); this.paused.push(paused); this.slowed.push(slowed); this.roleSegs.push(segs); this.labels.push(labels);
     }
     // Partitions and clogs over time.
     this.partitions = [];  // {t0, t1, text, ev}
@@ -310,8 +316,9 @@
       if (pa.ann[i] > lastCrash) st[pa.annKey[i]] = pa.annVal[i];
     }
     var status = 'up';
-    var d = this.down[actor], p = this.paused[actor];
-    for (var j = 0; j < d.length; j += 2) if (d[j] <= t && t < d[j + 1]) status = 'crashed';
+    var d = this.down[actor], p = this.paused[actor], sl = this.slowed[actor];
+    for (var j = 0; j < sl.length; j += 2) if (sl[j] <= t && t < sl[j + 1]) status = 'slow';
+    for (j = 0; j < d.length; j += 2) if (d[j] <= t && t < d[j + 1]) status = 'crashed';
     for (j = 0; j < p.length; j += 2) if (p[j] <= t && t < p[j + 1]) status = 'paused';
     var off = 0, drift = 0;
     for (j = 0; j < pa.clock.length && pa.clock[j] <= e; j += 3) { off = pa.clock[j + 1]; drift = pa.clock[j + 2]; }

@@ -8,7 +8,7 @@ var DSIM = window.DSIM || (window.DSIM = {});
 
 DSIM.KINDS = ['start', 'send', 'deliver', 'drop', 'duplicate', 'hold', 'timer', 'crash', 'restart', 'wipe',
   'pause', 'resume', 'partition', 'heal', 'clog', 'unclog', 'network', 'clock', 'annotate', 'invoke',
-  'complete', 'violation', 'stop'];
+  'complete', 'violation', 'stop', 'slow', 'unslow'];
 DSIM.KIND = {};
 DSIM.KINDS.forEach(function (k, i) { DSIM.KIND[k] = i; });
 DSIM.KIND_UNKNOWN = 255;

@@ -23,6 +23,7 @@
   KIND_COLORS[K.drop] = '#d62728'; KIND_COLORS[K.duplicate] = '#ff7f0e'; KIND_COLORS[K.hold] = '#8c564b';
   KIND_COLORS[K.timer] = '#999999'; KIND_COLORS[K.crash] = '#000000'; KIND_COLORS[K.restart] = '#2a9d2a';
   KIND_COLORS[K.wipe] = '#000000'; KIND_COLORS[K.pause] = '#c9a800'; KIND_COLORS[K.resume] = '#c9a800';
+  KIND_COLORS[K.slow] = '#e76f51'; KIND_COLORS[K.unslow] = '#e76f51';
   KIND_COLORS[K.clock] = '#17becf'; KIND_COLORS[K.annotate] = '#7f7f7f'; KIND_COLORS[K.invoke] = '#2a9d2a';
   KIND_COLORS[K.complete] = '#2a9d2a'; KIND_COLORS[K.violation] = '#d62728';
   var OP_COLORS = { ok: '#5cb85c', fail: '#d9534f', info: '#f0ad4e', open: '#aaaaaa' };
@@ -145,6 +146,7 @@
           c.fillStyle = '#333'; c.fillText(segs[j + 2], xa + 3, y - lh / 2 + 10, xb - xa - 6);
         }
       }
+      shade(tr.slowed[a], '#f4a261', 0.30, 'slow');
       shade(tr.paused[a], '#ffe680', 0.55, 'paused');
       shade(tr.down[a], '#555555', 0.35, 'crashed');
       function shade(iv, color, alpha, label) {

@@ -118,8 +118,8 @@ void register_abd(ProtocolRegistry& registry) {
         return std::make_unique<Abd>(o, config.nodes);
       }};
   // A read/write register per key: kv's appends fail (no read-modify-write), gets and puts are
-  // judged by the kv model.
-  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}};
+  // judged by the kv model; visibility probes are reads and writes too.
+  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"visibility", {"register"}}};
   info.nodes_min = 1;
   info.observer_checks_liveness = false;
   registry.add(std::move(info));

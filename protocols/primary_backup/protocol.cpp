@@ -63,7 +63,7 @@ void register_primary_backup(ProtocolRegistry& registry) {
         return std::make_unique<PrimaryBackup>(o);
       }};
   // Reads and writes of registers (cas too: the primary orders every operation).
-  info.workloads = {{"register", {"cas-register", "register"}}, {"visibility", {"register"}}};
+  info.workloads = {{"register", {"cas-register", "register"}}, {"set", {}}, {"visibility", {"register"}}};
   info.nodes_min = 1;
   info.observer_checks_liveness = false;
   registry.add(std::move(info));

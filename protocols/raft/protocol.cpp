@@ -40,7 +40,7 @@ void register_raft(ProtocolRegistry& registry) {
         return std::make_unique<Raft>(options);
       }};
   // The replicated state machine answers register and kv operations alike.
-  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}};
+  info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}, {"visibility", {"register"}}};
   info.nodes_min = 1;
   info.observer_checks_liveness = false;
   registry.add(std::move(info));

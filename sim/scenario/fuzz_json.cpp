@@ -7,6 +7,7 @@
 #include "sim/node/protocol.h"
 
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/latency_json.h"
 
 namespace dsim {
 
@@ -91,7 +92,7 @@ std::optional<NemesisProfile> read_profile(const json& value, const std::string&
 }
 
 json range_json(NemesisProfile::Range<std::uint32_t> r) { return json::array({r.min, r.max}); }
-json range_ms_json(NemesisProfile::Range<TimeNs> r) { return json::array({ns_to_ms(r.min), ns_to_ms(r.max)}); }
+json range_ms_json(NemesisProfile::Range<TimeNs> r) { return json::array({ms_json(r.min), ms_json(r.max)}); }
 
 }  // namespace
 

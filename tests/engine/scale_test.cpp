@@ -45,6 +45,7 @@ TEST(Scale, NetworkKeepsStateOnlyForLinksThatCarriedTraffic) {
 TEST(Scale, FourThousandNodesWithAHalfPartitionRun) {
   nlohmann::json doc = {{"cluster", {{"protocol", "pingpong"}, {"nodes", 4096}, {"params", {{"peers", 1}}}}},
                         {"checks", {{"invariants", false}}},
+                        {"expect", {{"safety", "any"}}},  // nothing is checked: only that it runs
                         {"run", {{"duration_ms", 3}}}};
   std::vector<std::string> left, right;
   for (int i = 0; i < 4096; ++i) (i % 2 ? right : left).push_back(fmt::format("n{}", i));

@@ -35,7 +35,7 @@ std::string first_problem(const json& doc) {
 
 TEST(FuzzSection, BadProfilesAreNamedByPath) {
   const std::vector<std::pair<json, std::string>> cases = {
-      {json::object(), "/fuzz: missing"},
+      {json::object(), "/fuzz/profiles: missing"},
       {{{"profiles", json::array()}}, "/fuzz/profiles: expected an array of 1 to 16"},
       {{{"profiles", {{{"kind", "chaos"}}}}}, "/fuzz/profiles/0/kind: expected one of"},
       {{{"profiles", {{{"kind", "swarm"}, {"gap_ms", 5}}}}}, "/fuzz/profiles/0/gap_ms: unknown key"},

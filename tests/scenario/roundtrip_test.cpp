@@ -11,6 +11,7 @@
 #include "sim/core/file.h"
 #include "sim/node/protocol.h"
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/fuzz_json.h"
 #include "sim/scenario/latency_json.h"
 #include "tests/scenario/support.h"
 
@@ -231,6 +232,39 @@ std::vector<std::string> gen_names(std::uint32_t n) {
   return names;
 }
 
+template <class T>
+NemesisProfile::Range<T> gen_range(T lo, T hi) {
+  const T a = pick<T>(lo, hi), b = pick<T>(lo, hi);
+  return {std::min(a, b), std::max(a, b)};
+}
+
+// Profiles of every kind with every field drawn.
+FuzzSpec gen_fuzz() {
+  FuzzSpec f;
+  for (int i = pick(1, 4); i > 0; --i) {
+    NemesisProfile p;
+    p.kind = *rc::gen::element(NemesisProfile::Kind::swarm, NemesisProfile::Kind::isolations,
+                               NemesisProfile::Kind::partition_restarts);
+    p.weight = static_cast<double>(pick(1, 1000));
+    const auto ns = [] { return gen_range<TimeNs>(1, 3600 * kNsPerSec); };
+    if (p.kind == NemesisProfile::Kind::isolations) {
+      if (coin()) p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
+      p.chains = gen_range<std::uint32_t>(1, 16);
+      p.length = gen_range<std::uint32_t>(1, 100);
+      p.gap_ns = ns();
+      p.duration_ns = ns();
+    } else if (p.kind == NemesisProfile::Kind::partition_restarts) {
+      p.duration_ns = ns();
+      p.minority = gen_range<std::uint32_t>(1, 4096);
+      p.down_before = gen_range<std::uint32_t>(0, 32);
+      p.restarts = gen_range<std::uint32_t>(0, 32);
+      p.restart_ns = ns();
+    }
+    f.profiles.push_back(p);
+  }
+  return f;
+}
+
 Scenario gen_scenario() {
   Scenario s;
   s.name = printable_string(40);
@@ -307,6 +341,7 @@ Scenario gen_scenario() {
   if (s.expect.safety == ExpectSpec::Outcome::violated) {
     for (int i = pick(0, 3); i > 0; --i) s.expect.violations.push_back("x" + printable_string(30));
   }
+  s.fuzz = coin() ? default_fuzz(s.cluster.protocol) : gen_fuzz();
   return s;
 }
 

@@ -31,7 +31,7 @@ TEST(Vacuous, ValidationRefusesUncheckedClaims) {
   const json bank = {{"kind", "bank"}, {"target", "n0"}};
   const std::vector<Case> cases = {
       {"primary-backup with bank", doc("primary-backup", 3, bank), "/workload/kind",
-       "expected a workload \"primary-backup\" serves (\"register\"), found the string \"bank\""},
+       "expected a workload \"primary-backup\" serves (\"register\", \"set\", \"visibility\"), found the string \"bank\""},
       {"twopc with register", doc("twopc", 4, reg), "/workload/kind", "serves (\"bank\"), found the string \"register\""},
       {"raft with bank", doc("raft", 3, bank), "/workload/kind", "found the string \"bank\""},
       {"pingpong with register", doc("pingpong", 3, reg), "/workload/kind", "found the string \"register\""},

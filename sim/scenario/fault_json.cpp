@@ -416,6 +416,8 @@ void FaultReader::slow() {
     diag_.error(r_.path("delay"), fmt::format("expected a delay of at most {} ms per event, found a figure of {} ms",
                                               kSlowEventDelayMax / kNsPerMs, ns_to_ms(delay_figure_ns(*f_.latency))));
   }
+  const std::string order = r_.choice("order", "arrival", {"arrival", "timers-first"});
+  f_.slow_order = order == "timers-first" ? FaultAction::SlowOrder::timers_first : FaultAction::SlowOrder::arrival;
 }
 
 // Writing.
@@ -518,6 +520,8 @@ bool write_clock_drift(const FaultAction& f, const NodeNames& names, json& out) 
 bool write_slow(const FaultAction& f, const NodeNames& names, json& out) {
   write_node_targets(f, names, out);
   if (f.latency) out["delay"] = latency_to_json(*f.latency);
+  // Written only when not the default, so files without it read and write back unchanged.
+  if (f.slow_order == FaultAction::SlowOrder::timers_first) out["order"] = "timers-first";
   return true;
 }
 

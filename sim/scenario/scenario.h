@@ -133,6 +133,11 @@ struct FaultAction {
   std::optional<LatencySpec> latency;             // network; slow: the delay each event costs
   TimeNs delta_ns = 0;                            // clock_step
   std::int64_t drift_ppm = 0;                     // clock_drift
+  // slow: which event a slow node takes next from its backlog. arrival: the oldest; timers_first:
+  // the oldest due timer if there is one (an event loop that checks its timer heap before its
+  // sockets), then the oldest message or request.
+  enum class SlowOrder : std::uint8_t { arrival, timers_first };
+  SlowOrder slow_order = SlowOrder::arrival;
 
   bool operator==(const FaultAction&) const = default;
 };

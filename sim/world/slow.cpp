@@ -5,6 +5,11 @@
 // fault. The handler runs when the work is done, so the node handles each event later than it
 // would have, and a burst piles up: busy_until = max(arrival, busy_until) + cost.
 //
+// With "order": "timers-first" the node takes the oldest due timer in its backlog before the
+// oldest message or request, as an event loop that checks its timer heap before reading its
+// sockets: a timeout fires even while the reply it waits for sits unread. The node never
+// preempts the event it has started; ties among timers go by arrival, so the run stays determined.
+//
 // The cost is drawn as the node starts an event, not as the event arrives: when the slowness ends,
 // whatever is still queued is handled at once, in order, as a node out of its GC pause works
 // through its queue at full speed.
@@ -13,6 +18,7 @@
 // slow: a run without slow faults takes exactly the path it took before they existed.
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 
 #include "sim/net/latency.h"
 #include "sim/world/world.h"
@@ -32,6 +38,7 @@ bool World::defer(NodeId node, EventKind kind, std::uint64_t arg) {
 void World::start_backlogged(NodeId node) {
   Node& n = nodes_[node];
   assert(!n.backlog.empty());
+  pick_next_backlogged(n);
   TimeNs cost_ns = 0;
   for (std::size_t fault : n.slow) {
     const std::optional<LatencySpec>& delay = scenario_.faults[fault].latency;
@@ -41,6 +48,19 @@ void World::start_backlogged(NodeId node) {
   Backlogged& b = n.backlog.front();
   b.done_ns = queue_.now_ns() + std::min(cost_ns, kSlowEventDelayMax);
   queue_.push(b.done_ns, kHandle, node, b.seq);
+}
+
+// Brings the event the node takes next to the front; the others keep their arrival order.
+void World::pick_next_backlogged(Node& n) {
+  if (!n.slow.empty()) {
+    n.timers_first = std::any_of(n.slow.begin(), n.slow.end(), [&](std::size_t fault) {
+      return scenario_.faults[fault].slow_order == FaultAction::SlowOrder::timers_first;
+    });
+  }
+  if (!n.timers_first) return;
+  const auto timer = std::find_if(n.backlog.begin(), n.backlog.end(), [](const Backlogged& b) { return b.kind == kTimer; });
+  if (timer != n.backlog.end()) std::rotate(n.backlog.begin(), timer, std::next(timer));
+  assert(n.backlog.front().done_ns == kTimeNever && "the node has not started on it");
 }
 
 void World::handle_backlogged(NodeId node, std::uint64_t seq) {
@@ -85,6 +105,7 @@ void World::clear_backlog(NodeId node) {
   }
   n.backlog.clear();
   n.slow.clear();
+  n.timers_first = false;
 }
 
 // A pause freezes the node: the event it was working on, if that work finished while it was

@@ -109,11 +109,14 @@ class World final : private ClusterView {
     std::vector<Missed> missed;
     std::map<std::string, Annotation, std::less<>> annotations;
     // Slowness (slow.cpp): a busy CPU. Each active slow fault adds a draw to every event's cost;
-    // events start when the node is free, so they are handled in arrival order.
+    // events start when the node is free, in arrival order (or due timers first, timers_first).
     std::set<std::size_t> slow;  // the active slow faults (indexes into scenario_.faults)
     Rng slow_rng{0};
     std::deque<Backlogged> backlog;
     std::uint64_t backlog_seq_next = 0;
+    // Due timers overtake queued messages and requests (FaultAction::SlowOrder::timers_first):
+    // set while an active slow fault asks for it, kept while the node drains what it left.
+    bool timers_first = false;
   };
   struct Flight {
     NodeId from = 0;
@@ -169,6 +172,7 @@ class World final : private ClusterView {
   // into its backlog and handled later (kHandle), after those before it.
   bool defer(NodeId node, EventKind kind, std::uint64_t arg);
   void start_backlogged(NodeId node);
+  void pick_next_backlogged(Node& n);
   void handle_backlogged(NodeId node, std::uint64_t seq);
   void clear_backlog(NodeId node);
   // The trace's "queued_ns" for the event being handled: how long it waited in a slow node's

@@ -202,6 +202,66 @@ TEST(Slow, SameSeedSameRunAndTheDrawsAreTheNodesOwn) {
   EXPECT_NE(a.fingerprint, run_scenario(without).fingerprint);
 }
 
+// What a node handled from its backlog, in handling order: whether it was a timer, and when it
+// arrived (the trace's time less queued_ns).
+struct Taken {
+  bool timer;
+  TimeNs arrived_ns;
+};
+
+std::vector<Taken> taken_from_backlog(const RunResult& r, NodeId node) {
+  std::vector<Taken> out;
+  for (const TraceEvent& e : r.trace.events) {
+    if (e.actor != node || !e.data.is_object() || !e.data.contains("queued_ns")) continue;
+    if (e.kind != TraceKind::timer && e.kind != TraceKind::deliver) continue;
+    out.push_back({e.kind == TraceKind::timer, e.t_ns - e.data["queued_ns"].get<TimeNs>()});
+  }
+  return out;
+}
+
+// How many times a timer was handled before a message that had arrived earlier.
+std::size_t timers_ahead_of_earlier_messages(const std::vector<Taken>& taken) {
+  std::size_t overtakes = 0;
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    if (!taken[i].timer) continue;
+    for (std::size_t j = i + 1; j < taken.size(); ++j) {
+      if (!taken[j].timer && taken[j].arrived_ns < taken[i].arrived_ns) {
+        ++overtakes;
+        break;
+      }
+    }
+  }
+  return overtakes;
+}
+
+// SWIM probes on a timer and its peers ping it: a slow node's backlog holds both. Under arrival
+// order nothing overtakes; under timers-first a due timer goes before the messages queued ahead
+// of it, and timers among themselves, and messages among themselves, keep their arrival order.
+TEST(Slow, UnderTimersFirstADueTimerOvertakesAQueuedMessage) {
+  Scenario s = pingpong(5, 1, 4 * kNsPerSec);
+  s.cluster.protocol = "membership";
+  s.cluster.params = {{"mode", "swim"}};
+  s.faults = {slow(0, constant(15 * kNsPerMs), 0)};
+  const std::vector<Taken> arrival = taken_from_backlog(traced_run(s), 0);
+  ASSERT_GT(arrival.size(), 50u);
+  for (std::size_t i = 1; i < arrival.size(); ++i) {
+    EXPECT_GE(arrival[i].arrived_ns, arrival[i - 1].arrived_ns) << "arrival order, event " << i;
+  }
+  EXPECT_EQ(timers_ahead_of_earlier_messages(arrival), 0u);
+
+  s.faults[0].slow_order = FaultAction::SlowOrder::timers_first;
+  const RunResult r = traced_run(s);
+  const std::vector<Taken> timers_first = taken_from_backlog(r, 0);
+  EXPECT_GT(timers_ahead_of_earlier_messages(timers_first), 0u);
+  TimeNs timer_last_ns = 0, message_last_ns = 0;
+  for (const Taken& t : timers_first) {
+    TimeNs& last_ns = t.timer ? timer_last_ns : message_last_ns;
+    EXPECT_GE(t.arrived_ns, last_ns);
+    last_ns = t.arrived_ns;
+  }
+  EXPECT_EQ(r.fingerprint, run_scenario(s).fingerprint) << "and the run is still determined";
+}
+
 // Primary-backup with clients under random schedules with slow windows: the engine's promises hold
 // on slow nodes too, for timers and client requests.
 TEST(Slow, SwarmSchedulesWithSlowNodesKeepTheEnginesPromises) {

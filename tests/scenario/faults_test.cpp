@@ -90,6 +90,11 @@ TEST(Faults, SlowTakesAnyLatencyFormAsItsDelay) {
       {"weight": 0.05, "latency": {"dist": "pareto", "scale_ms": 100, "shape": 1.5}}]}})");
   EXPECT_EQ(gc.latency->components.size(), 2u);
   EXPECT_TRUE(one(R"({"at_ms": 1, "action": "slow", "node": {"annotated": {"role": "leader"}}, "delay": "same-dc"})").select);
+  EXPECT_EQ(f.slow_order, FaultAction::SlowOrder::arrival) << "the default";
+  EXPECT_EQ(one(R"({"at_ms": 2, "action": "slow", "node": "n0", "delay": "same-dc", "order": "arrival"})").slow_order,
+            FaultAction::SlowOrder::arrival);
+  EXPECT_EQ(one(R"({"at_ms": 2, "action": "slow", "node": "n0", "delay": "same-dc", "order": "timers-first"})").slow_order,
+            FaultAction::SlowOrder::timers_first);
   const FaultAction unslow = one(R"({"at_ms": 3, "action": "unslow", "node": "n2"})");
   EXPECT_EQ(unslow.kind, Kind::unslow);
   EXPECT_FALSE(unslow.latency);
@@ -113,6 +118,21 @@ TEST(Faults, ASlowDrawnByTheSwarmReadsBackExactly) {
     EXPECT_EQ(parse_ok(to_json(s)).faults, s.faults) << "seed " << seed;
   }
   EXPECT_GT(slows, 0u);
+}
+
+// The order is written back only when it is not the default, so files without it round-trip.
+TEST(Faults, ASlowOrderIsWrittenOnlyWhenItIsNotTheDefault) {
+  for (const char* order : {"arrival", "timers-first"}) {
+    const json entry = {{"at_ms", 2}, {"action", "slow"}, {"node", "n1"}, {"delay", "same-dc"}, {"order", order}};
+    const Scenario s = parse_ok(doc_with_faults(json::array({entry}), 3));
+    const json out = to_json(s);
+    const json& written = out["faults"][0];
+    EXPECT_EQ(written.contains("order"), std::string(order) == "timers-first") << order;
+    if (written.contains("order")) {
+      EXPECT_EQ(written["order"], order);
+    }
+    EXPECT_EQ(parse_ok(out).faults, s.faults) << order;
+  }
 }
 
 TEST(Faults, PartitionGroupsBlockEveryLinkBetweenGroups) {

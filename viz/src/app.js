@@ -280,7 +280,7 @@
     else if (sel && sel.kind === 'arrow') v.cursor = tr.aSend[sel.id];
     else if (sel && sel.kind === 'op') v.cursor = tr.ops[sel.id].inv;
     v.selection = sel;
-    if (reveal && v.cursor >= 0) v.ensureVisible(tr.T[v.cursor]);
+    if (reveal && v.cursor >= 0) { v.ensureVisible(tr.T[v.cursor]); v.revealLane(tr.A[v.cursor]); }
     renderDetails(); updateCursorInfo(); updateHash(); requestDraw();
   }
   app.select = select;
@@ -394,11 +394,17 @@
     var canvas = $('canvas'), drag = null;
     canvas.addEventListener('mousedown', function (e) {
       if (!app.view) return;
-      drag = { x: e.clientX, y: e.clientY, moved: false };
+      var r = canvas.getBoundingClientRect(), sb = app.view.scrollbar();
+      drag = { x: e.clientX, y: e.clientY, moved: false, scrollbar: !!sb && e.clientX - r.left >= sb[0] };
+      if (drag.scrollbar) {
+        var y = e.clientY - r.top;
+        if (y < sb[3] || y > sb[3] + sb[4]) { app.view.scrollbarJump(y); requestDraw(); }
+      }
       canvas.focus();
     });
     window.addEventListener('mousemove', function (e) {
       if (!drag) return;
+      if (drag.scrollbar) { app.view.scrollbarDrag(e.clientY - drag.y); drag.y = e.clientY; requestDraw(); return; }
       var dx = e.clientX - drag.x;
       if (Math.abs(dx) + Math.abs(e.clientY - drag.y) > 3) { drag.moved = true; canvas.classList.add('dragging'); }
       if (drag.moved) { app.view.pan(dx); drag.x = e.clientX; drag.y = e.clientY; requestDraw(); }
@@ -406,6 +412,7 @@
     window.addEventListener('mouseup', function (e) {
       if (!drag) return;
       var d = drag; drag = null; canvas.classList.remove('dragging');
+      if (d.scrollbar) return;
       if (d.moved) { updateHash(); return; }
       var r = canvas.getBoundingClientRect();
       var hit = app.view.hit(e.clientX - r.left, e.clientY - r.top);
@@ -414,7 +421,14 @@
     canvas.addEventListener('wheel', function (e) {
       if (!app.view) return;
       e.preventDefault();
-      var r = canvas.getBoundingClientRect();
+      var r = canvas.getBoundingClientRect(), v = app.view, x = e.clientX - r.left, y = e.clientY - r.top;
+      // Lanes: alt+wheel sets their height; the wheel over the lane names or the scrollbar
+      // scrolls them (when they do not all fit). Elsewhere the wheel is time zoom and pan.
+      var overLaneEdge = y >= v.top && (x < DSIM.View.LABEL_W || x >= v.W - 12);
+      if (e.altKey) { v.zoomLanes(Math.pow(1.0015, -e.deltaY), y); requestDraw(); return; }
+      if (overLaneEdge && v.scrollable() && Math.abs(e.deltaY) >= Math.abs(e.deltaX) && !e.shiftKey) {
+        v.scrollLanes(e.deltaMode === 1 ? e.deltaY * v.laneH : e.deltaY); requestDraw(); return;
+      }
       if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) app.view.pan(-(e.deltaX || e.deltaY));
       else app.view.zoom(Math.pow(1.0015, e.deltaY), e.clientX - r.left);
       requestDraw(); updateHash();
@@ -439,6 +453,13 @@
         case '+': case '=': v.zoom(0.5); requestDraw(); updateHash(); break;
         case '-': case '_': v.zoom(2); requestDraw(); updateHash(); break;
         case 'f': v.fit(); requestDraw(); updateHash(); break;
+        case 'PageDown': v.scrollLanes(v.bandH * 0.9); requestDraw(); break;
+        case 'PageUp': v.scrollLanes(-v.bandH * 0.9); requestDraw(); break;
+        case 'ArrowDown': v.scrollLanes(3 * v.laneH); requestDraw(); break;
+        case 'ArrowUp': v.scrollLanes(-3 * v.laneH); requestDraw(); break;
+        case 'a': v.fitLanes(); requestDraw(); break;
+        case '>': v.zoomLanes(1.5); requestDraw(); break;
+        case '<': v.zoomLanes(1 / 1.5); requestDraw(); break;
         case 'v': jumpViolation(); break;
         case '/': $('search').focus(); break;
         case '[': $('speed').selectedIndex = Math.max(0, $('speed').selectedIndex - 1); break;
@@ -457,6 +478,9 @@
     $('zoomout').addEventListener('click', function () { if (app.view) { app.view.zoom(2); requestDraw(); } });
     $('fit').addEventListener('click', function () { if (app.view) { app.view.fit(); requestDraw(); } });
     $('jumpviol').addEventListener('click', function () { if (app.view) jumpViolation(); });
+    $('lanetaller').addEventListener('click', function () { if (app.view) { app.view.zoomLanes(1.5); requestDraw(); } });
+    $('laneshorter').addEventListener('click', function () { if (app.view) { app.view.zoomLanes(1 / 1.5); requestDraw(); } });
+    $('lanefit').addEventListener('click', function () { if (app.view) { app.view.fitLanes(); requestDraw(); } });
     // Keys go to the diagram after a button click (space must not press the button again).
     Array.prototype.forEach.call(document.querySelectorAll('#bar button'), function (b) {
       b.addEventListener('click', function () { canvas.focus(); });
@@ -492,8 +516,16 @@
       state: document.body.dataset.state, events: tr ? tr.n : 0, arrows: tr ? tr.nArrows : 0, lanes: v ? v.lanes.length : 0,
       drawnArrows: v ? v.stats.drawnArrows : 0, drawnEvents: v ? v.stats.drawnEvents : 0, cursor: v ? v.cursor : -1,
       cursorTime: v && v.cursor >= 0 ? tr.T[v.cursor] : null, selection: v ? v.selection : null,
-      violations: tr ? tr.violations.length : 0, timings: app.timings, lastFrameMs: v ? v.stats.lastFrameMs : 0
+      violations: tr ? tr.violations.length : 0, timings: app.timings, lastFrameMs: v ? v.stats.lastFrameMs : 0,
+      laneH: v ? v.laneH : 0, firstRow: v ? v.firstRow : 0, lastRow: v ? v.lastRow : 0,
+      scrollable: v ? v.scrollable() : false, labeledLanes: v ? v.stats.labeledLanes : 0
     };
+  };
+  // Actor a's lane as last drawn: on screen, its centre (client y), event marks drawn on it.
+  app.laneInfo = function (a) {
+    var v = app.view, r = $('canvas').getBoundingClientRect();
+    return { onScreen: v.laneOnScreen(a), y: r.top + v.laneY[a], marks: v.stats.marksByLane ? v.stats.marksByLane[a] : 0,
+      labeled: v.laneH >= 10 && v.laneOnScreen(a) && v.laneY[a] >= v.top && v.laneY[a] <= v.top + v.bandH };
   };
   // Client coordinates of a point on arrow i (for clicking it), or null when off screen.
   app.arrowPoint = function (i) {

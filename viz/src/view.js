@@ -6,6 +6,9 @@
 (function () {
   var K = DSIM.KIND, AR = DSIM.ARROW;
   var LABEL_W = 120, AXIS_H = 26, NET_ROW_H = 14;
+  // Lane height: automatic between AUTO_MIN and LANE_H_MAX; zooming lanes or fitting them all
+  // may go down to LANE_H_MIN (4,096 lanes in a 410-pixel band), where lanes share pixels.
+  var LANE_H_AUTO_MIN = 14, LANE_H_MAX = 56, LANE_H_MIN = 0.1, LABEL_MIN_H = 10, SCROLLBAR_W = 10;
 
   var ROLE_COLORS = {
     leader: '#f2a93b', candidate: '#b07cd8', follower: '#8fc1e8', primary: '#f2a93b', backup: '#8fc1e8',
@@ -38,6 +41,8 @@
     this.cursor = -1;
     this.selection = null;  // {kind:'arrow'|'event'|'op'|'partition', id}
     this.matches = null;    // Set of event indices matching the search
+    this.laneHUser = 0;     // lane height chosen by the user (px), or 0 for automatic
+    this.scrollY = 0;       // lane scroll offset (px) from the first lane
     this.stats = { drawnArrows: 0, drawnEvents: 0, frames: 0, lastFrameMs: 0 };
     this.resize();
     this.fit();
@@ -56,11 +61,65 @@
     this.lanes = tr.actors.filter(function (a) { return !self.hiddenActors.has(a.id); }).map(function (a) { return a.id; });
     this.netH = tr.partitionRows * NET_ROW_H + 4;
     var top = AXIS_H + this.netH;
-    var avail = this.H - top - 4;
-    this.laneH = Math.max(14, Math.min(56, avail / Math.max(1, this.lanes.length)));
+    var avail = Math.max(1, this.H - top - 4), n = Math.max(1, this.lanes.length);
+    this.laneH = this.laneHUser || Math.max(LANE_H_AUTO_MIN, Math.min(LANE_H_MAX, avail / n));
+    this.bandH = avail;  // the lane band: y in [top, top + bandH)
+    this.contentH = this.lanes.length * this.laneH;
+    this.scrollY = Math.max(0, Math.min(this.scrollY, this.contentH - avail));
+    // laneY: the lane's centre (may lie outside the band); laneIdx: its row, or -1 when hidden.
     this.laneY = new Float64Array(tr.actors.length).fill(-1);
-    this.lanes.forEach(function (a, i) { self.laneY[a] = top + (i + 0.5) * self.laneH; });
+    this.laneIdx = new Int32Array(tr.actors.length).fill(-1);
+    this.lanes.forEach(function (a, i) { self.laneY[a] = top + (i + 0.5) * self.laneH - self.scrollY; self.laneIdx[a] = i; });
     this.top = top;
+    // Rows at least partly in the band; only these are drawn.
+    this.firstRow = Math.max(0, Math.floor(this.scrollY / this.laneH));
+    this.lastRow = Math.min(this.lanes.length - 1, Math.floor((this.scrollY + avail) / this.laneH));
+  };
+  View.prototype.laneShown = function (a) { return a >= 0 && this.laneIdx[a] >= 0; };
+  View.prototype.laneOnScreen = function (a) {
+    var i = a >= 0 ? this.laneIdx[a] : -1;
+    return i >= this.firstRow && i <= this.lastRow;
+  };
+  View.prototype.scrollable = function () { return this.contentH > this.bandH + 0.5; };
+  View.prototype.scrollLanes = function (dyPx) { this.scrollY += dyPx; this.layout(); };
+  // Lane height times `factor`, keeping the lane under y (default: the band's middle) in place.
+  View.prototype.zoomLanes = function (factor, y) {
+    if (y === undefined || y < this.top) y = this.top + this.bandH / 2;
+    var row = (y - this.top + this.scrollY) / this.laneH;
+    this.laneHUser = Math.max(LANE_H_MIN, Math.min(LANE_H_MAX, this.laneH * factor));
+    this.scrollY = row * this.laneHUser - (y - this.top);
+    this.layout();
+  };
+  // Every shown lane in the band at once (the overview).
+  View.prototype.fitLanes = function () {
+    this.laneHUser = Math.max(LANE_H_MIN, Math.min(LANE_H_MAX, this.bandH / Math.max(1, this.lanes.length)));
+    this.scrollY = 0;
+    this.layout();
+  };
+  // Scroll so that actor a's lane is in the band (centred when it was not).
+  View.prototype.revealLane = function (a) {
+    if (!this.laneShown(a) || this.laneOnScreen(a)) return;
+    this.scrollY = (this.laneIdx[a] + 0.5) * this.laneH - this.bandH / 2;
+    this.layout();
+  };
+  // The vertical scrollbar at the right edge: [x, trackTop, trackH, thumbTop, thumbH], or null.
+  View.prototype.scrollbar = function () {
+    if (!this.scrollable()) return null;
+    var trackH = this.bandH, thumbH = Math.max(20, trackH * trackH / this.contentH);
+    var thumbTop = this.top + (trackH - thumbH) * this.scrollY / (this.contentH - trackH);
+    return [this.W - SCROLLBAR_W, this.top, trackH, thumbTop, thumbH];
+  };
+  // Drag the thumb by dy pixels.
+  View.prototype.scrollbarDrag = function (dy) {
+    var sb = this.scrollbar();
+    if (!sb) return;
+    this.scrollLanes(dy * (this.contentH - sb[2]) / Math.max(1, sb[2] - sb[4]));
+  };
+  // Centre the thumb at y (a click on the track).
+  View.prototype.scrollbarJump = function (y) {
+    var sb = this.scrollbar();
+    if (!sb) return;
+    this.scrollLanes((y - sb[3] - sb[4] / 2) * (this.contentH - sb[2]) / Math.max(1, sb[2] - sb[4]));
   };
 
   View.prototype.fit = function () {
@@ -92,7 +151,7 @@
   View.prototype.arrowVisible = function (i) {
     var tr = this.trace;
     if (this.hiddenTypes.has(tr.aType[i])) return false;
-    return this.laneY[tr.aFrom[i]] >= 0 || this.laneY[tr.aTo[i]] >= 0;
+    return this.laneShown(tr.aFrom[i]) || this.laneShown(tr.aTo[i]);
   };
   View.prototype.eventVisible = function (e) {
     var tr = this.trace, a = tr.A[e];
@@ -102,19 +161,31 @@
     return true;
   };
 
-  // Geometry of arrow i: [x1, y1, x2, y2], ends clamped to visible lanes.
+  // Geometry of arrow i: [x1, y1, x2, y2], or null when an end's lane is hidden. An arrow to or
+  // from a lane scrolled out of view is cut where it leaves the lane band.
   View.prototype.arrowGeom = function (i) {
     var tr = this.trace, f = tr.aFlags[i];
+    if (!this.laneShown(tr.aFrom[i]) || !this.laneShown(tr.aTo[i])) return null;
     var y1 = this.laneY[tr.aFrom[i]], y2 = this.laneY[tr.aTo[i]];
-    if (y1 < 0 || y2 < 0) return null;
     var x1 = this.x(tr.aTS[i]), x2 = this.x(tr.aTE[i]);
     if (f & AR.DROPPED) {
       if (x2 - x1 < 6) { x2 = x1 + 6; y2 = y1 + (y2 - y1) * 0.4; }  // blocked at send: a stub
     } else if (!(f & AR.DELIVERED)) {
       y2 = y1 + (y2 - y1) * 0.6;  // in flight (or held) when the run ended
     }
-    return [x1, y1, x2, y2];
+    return clipToBand(x1, y1, x2, y2, this.top, this.top + this.bandH);
   };
+  function clipToBand(x1, y1, x2, y2, yTop, yBottom) {
+    if ((y1 < yTop && y2 < yTop) || (y1 > yBottom && y2 > yBottom)) return null;
+    var dy = y2 - y1, u0 = 0, u1 = 1;
+    if (dy !== 0) {
+      var ua = (yTop - y1) / dy, ub = (yBottom - y1) / dy;
+      u0 = Math.max(0, Math.min(ua, ub)); u1 = Math.min(1, Math.max(ua, ub));
+    }
+    if (u0 === 0 && u1 === 1) return [x1, y1, x2, y2];
+    var dx = x2 - x1;
+    return [x1 + u0 * dx, y1 + u0 * dy, x1 + u1 * dx, y1 + u1 * dy];
+  }
 
   View.prototype.visibleArrowRange = function () {
     var tr = this.trace, t0 = this.t0, t1 = this.t1();
@@ -129,19 +200,23 @@
     c.fillStyle = '#ffffff'; c.fillRect(0, 0, W, H);
     c.font = '11px system-ui, sans-serif';
     c.textBaseline = 'middle';
-    var lh = this.laneH;
+    var lh = this.laneH, rows = this.lanes.slice(this.firstRow, this.lastRow + 1);
+    c.save();
+    c.beginPath(); c.rect(0, this.top, W, this.bandH); c.clip();
     // Lanes: background, down / paused shading, role colours.
-    this.lanes.forEach(function (a, li) {
+    rows.forEach(function (a, ri) {
       var y = self.laneY[a];
-      c.fillStyle = li % 2 ? '#f7f8fa' : '#ffffff';
-      c.fillRect(LABEL_W, y - lh / 2, W - LABEL_W, lh);
+      if (lh >= 3) {
+        c.fillStyle = (self.firstRow + ri) % 2 ? '#f7f8fa' : '#ffffff';
+        c.fillRect(LABEL_W, y - lh / 2, W - LABEL_W, lh);
+      }
       var segs = tr.roleSegs[a];
       for (var j = 0; j < segs.length; j += 3) {
         if (segs[j + 1] < t0 || segs[j] > t1) continue;
         var xa = Math.max(LABEL_W, self.x(segs[j])), xb = Math.min(W, self.x(segs[j + 1]));
         c.fillStyle = DSIM.roleColor(segs[j + 2]);
         c.globalAlpha = 0.35; c.fillRect(xa, y - lh / 2 + 1, xb - xa, lh - 2); c.globalAlpha = 1;
-        c.fillRect(xa, y - lh / 2 + 1, xb - xa, 3);
+        c.fillRect(xa, y - lh / 2 + (lh >= 3 ? 1 : 0), xb - xa, Math.min(3, Math.max(1, lh / 2)));
         if (xb - xa > 40 && lh >= 20) {
           c.fillStyle = '#333'; c.fillText(segs[j + 2], xa + 3, y - lh / 2 + 10, xb - xa - 6);
         }
@@ -157,6 +232,7 @@
           if (xb - xa > 50) { c.fillStyle = '#222'; c.fillText(label, xa + 3, y + lh / 2 - 7); }
         }
       }
+      if (lh < 4) return;  // dense: the lane line would only grey the overview
       c.strokeStyle = tr.actors[a].kind === 'client' ? '#9bc79b' : '#9aa7b8';
       c.lineWidth = 1;
       c.beginPath(); c.moveTo(LABEL_W, y); c.lineTo(W, y); c.stroke();
@@ -164,7 +240,7 @@
     // Annotation labels (other keys than role), skipping ones that would overlap.
     if (lh >= 20) {
       c.fillStyle = '#444';
-      this.lanes.forEach(function (a) {
+      rows.forEach(function (a) {
         var lab = tr.labels[a], y = self.laneY[a] + lh / 2 - 7, lastX = -1e9;
         var j0 = 0;
         while (j0 < lab.length && lab[j0] < t0 - self.nsPerPx * 200) j0 += 2;
@@ -182,6 +258,7 @@
     this.drawArrows(c, t0, t1);
     // Event markers, one per pixel column per lane.
     this.drawEvents(c, t0, t1);
+    c.restore();
     // Network row: partitions and clogs.
     c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, W, this.netH);
     tr.partitions.forEach(function (p, pi) {
@@ -211,7 +288,7 @@
       c.strokeStyle = '#1f5fd6'; c.lineWidth = 1.5;
       c.beginPath(); c.moveTo(cx, AXIS_H); c.lineTo(cx, H); c.stroke();
       var ca = tr.A[this.cursor];
-      if (ca >= 0 && this.laneY[ca] >= 0) {
+      if (this.laneOnScreen(ca)) {
         c.beginPath(); c.arc(cx, this.laneY[ca], 6, 0, 2 * Math.PI); c.stroke();
       }
     }
@@ -220,11 +297,16 @@
     c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, LABEL_W, this.netH);
     c.fillStyle = '#555'; c.fillText('network', 6, AXIS_H + this.netH / 2);
     var tRef = this.cursor >= 0 ? tr.T[this.cursor] : Math.max(t0, tr.tStart);
-    this.lanes.forEach(function (a) {
+    // Below LABEL_MIN_H a label would overlap its neighbours: every k-th lane is named instead.
+    var every = lh >= LABEL_MIN_H ? 1 : Math.ceil(14 / lh), labeled = 0;
+    rows.forEach(function (a, ri) {
       var y = self.laneY[a], actor = tr.actors[a];
+      if (y < self.top || y > self.top + self.bandH || (self.firstRow + ri) % every) return;
+      labeled++;
       c.fillStyle = actor.kind === 'client' ? '#2f7d32' : '#1d2b3a';
-      c.font = 'bold 12px system-ui, sans-serif';
-      c.fillText(actor.name, 6, lh >= 26 ? y - 7 : y, LABEL_W - 10);
+      c.font = lh >= 14 ? 'bold 12px system-ui, sans-serif' : (every > 1 ? '9px' : 'bold 10px') + ' system-ui, sans-serif';
+      if (every > 1) { c.fillRect(LABEL_W - 6, y - 0.5, 6, 1); }
+      c.fillText(actor.name, 6, lh >= 26 ? y - 7 : y, LABEL_W - 14);
       c.font = '10px system-ui, sans-serif';
       if (lh >= 26) {
         if (actor.kind === 'node') {
@@ -235,10 +317,19 @@
       }
     });
     c.font = '11px system-ui, sans-serif';
+    this.stats.labeledLanes = labeled;
     c.strokeStyle = '#ccd'; c.beginPath(); c.moveTo(LABEL_W + 0.5, AXIS_H); c.lineTo(LABEL_W + 0.5, H); c.stroke();
+    this.drawScrollbar(c);
     this.drawAxis(c, t0, t1);
     this.stats.frames++;
     this.stats.lastFrameMs = performance.now() - start;
+  };
+
+  View.prototype.drawScrollbar = function (c) {
+    var sb = this.scrollbar();
+    if (!sb) return;
+    c.fillStyle = '#e4e7ec'; c.fillRect(sb[0], sb[1], SCROLLBAR_W, sb[2]);
+    c.fillStyle = '#8a96a8'; c.fillRect(sb[0] + 1, sb[3], SCROLLBAR_W - 2, sb[4]);
   };
 
   View.prototype.drawAxis = function (c, t0, t1) {
@@ -273,7 +364,7 @@
 
   View.prototype.drawOp = function (c, o, t0, lastX, bh, sel) {
     var y = this.laneY[o.client];
-    if (y < 0 || o.t1 < t0) return;
+    if (!this.laneOnScreen(o.client) || o.t1 < t0) return;
     var tr = this.trace;
     var xa = this.x(o.t0), xb = Math.max(xa + 2, this.x(o.t1));
     var selected = sel && sel.kind === 'op' && sel.id === o.index;
@@ -369,27 +460,29 @@
   View.prototype.drawEvents = function (c, t0, t1) {
     var tr = this.trace, i0 = tr.eventAt(t0), i1 = tr.eventAt(t1 + 1);
     var nA = tr.actors.length, lastX = new Int32Array(nA).fill(-1 << 30), drawn = 0;
-    var big = (i1 - i0) < 3000 && this.laneH >= 20;
-    var matches = this.matches;
+    var lh = this.laneH, big = (i1 - i0) < 3000 && lh >= 20, dense = lh < 6;
+    var markH = Math.max(1, Math.min(3, lh - 1)), bigH = Math.max(3, Math.min(8, lh));
+    var matches = this.matches, marks = this.stats.marksByLane = new Int32Array(nA);
     for (var i = i0; i < i1; i++) {
       var a = tr.A[i], k = tr.K[i];
-      if (a < 0 || k === K.annotate) continue;
+      if (a < 0 || k === K.annotate || !this.laneOnScreen(a)) continue;
       var y = this.laneY[a];
-      if (y < 0) continue;
       var x = this.x(tr.T[i]), xi = Math.round(x);
       if (xi === lastX[a] && !(matches && matches.has(i))) continue;
       lastX[a] = xi;
       var ar = tr.ARW[i];
       if (ar >= 0 && this.hiddenTypes.has(tr.aType[ar])) continue;
       c.fillStyle = KIND_COLORS[k] || '#666';
-      if (k === K.crash || k === K.violation) { c.fillRect(x - 4, y - 4, 8, 8); }
+      if (k === K.crash || k === K.violation) { c.fillRect(x - 4, y - bigH / 2, 8, bigH); }
       else if (big) { c.beginPath(); c.arc(x, y, k === K.timer ? 2 : 3, 0, 6.2832); c.fill(); }
+      else if (dense) c.fillRect(xi, y - markH / 2, 1, markH);  // 1-pixel marks in the overview
       else c.fillRect(x - 1, y - 1.5, 2, 3);
+      marks[a]++;
       if (matches && matches.has(i)) { c.strokeStyle = '#e6a100'; c.lineWidth = 2; c.strokeRect(x - 5, y - 5, 10, 10); }
       drawn++;
     }
     var sel = this.selection;
-    if (sel && sel.kind === 'event' && sel.id >= 0 && sel.id < tr.n && tr.A[sel.id] >= 0 && this.laneY[tr.A[sel.id]] >= 0) {
+    if (sel && sel.kind === 'event' && sel.id >= 0 && sel.id < tr.n && this.laneOnScreen(tr.A[sel.id])) {
       c.strokeStyle = '#000'; c.lineWidth = 2;
       c.strokeRect(this.x(tr.T[sel.id]) - 5, this.laneY[tr.A[sel.id]] - 5, 10, 10);
     }
@@ -407,8 +500,8 @@
       return e >= 0 ? { kind: 'event', id: e } : null;
     }
     // An event marker on the lane under the pointer.
-    var lane = -1;
-    this.lanes.forEach(function (a) { if (Math.abs(self.laneY[a] - y) <= self.laneH / 2) lane = a; });
+    var lane = -1, row = Math.floor((y - this.top + this.scrollY) / this.laneH);
+    if (y >= this.top && y < this.top + this.bandH && row >= 0 && row < this.lanes.length) lane = this.lanes[row];
     if (lane >= 0 && Math.abs(this.laneY[lane] - y) <= 6) {
       var ev = this.nearestEvent(x, function (i) { return tr.A[i] === lane && tr.K[i] !== K.annotate && self.eventVisible(i); }, 5);
       if (ev >= 0) return { kind: 'event', id: ev };

@@ -212,6 +212,69 @@ await test('filters and search', async () => {
   await shot('demo-search');
 });
 
+// 1,024 nodes: the lanes do not fit the screen, so they scroll (scrollbar, keys, wheel over the
+// lane names) and "all lanes" shrinks them to fit. The scenario is the shipped 64-node push
+// broadcast with 1,024 nodes.
+const bigScenario = path.join(outDir, 'push-fanout1-n1024.json');
+{
+  const s = JSON.parse(fs.readFileSync(scen('broadcast/push-fanout1-n64.json'), 'utf8'));
+  s.name = 'push-fanout1-n1024'; s.cluster.nodes = 1024;
+  fs.writeFileSync(bigScenario, JSON.stringify(s));
+}
+const bigReport = reportOf(binary, traceOf(binary, bigScenario, outDir, 'n1024'));
+
+await test('1,024 lanes: scroll to the last lane, fit all lanes', async () => {
+  await open(fileUrl(bigReport));
+  const loadMs = +(await page.evaluate(() => document.body.dataset.loadMs));
+  console.log(`         1,024-node trace: first draw ${loadMs} ms`);
+  let s = await status();
+  expect(s.lanes === 1025, '1,025 lanes, got ' + s.lanes);
+  expect(s.scrollable && s.laneH >= 14 && s.lastRow < 100, `a scrollable band (laneH ${s.laneH}, rows ${s.firstRow}..${s.lastRow})`);
+  const last = 1023;  // the last node's lane (the client's lane follows it)
+  expect(!(await page.evaluate((a) => window.dsimViz.laneInfo(a), last)).onScreen, 'the last node off screen at first');
+  // The wheel over the diagram still zooms time; over the lane names it scrolls lanes.
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 300);
+  await page.mouse.wheel(0, 200); await page.waitForTimeout(50);
+  expect((await status()).firstRow === 0, 'wheel over the diagram does not scroll lanes');
+  await page.mouse.move(box.x + 40, box.y + 300);
+  await page.mouse.wheel(0, 600); await page.waitForTimeout(50);
+  expect((await status()).firstRow > 0, 'wheel over the lane names scrolls lanes');
+  await page.keyboard.press('f');
+  // Drag the scrollbar's thumb to the bottom.
+  const sb = await page.evaluate(() => window.dsimViz.view.scrollbar());
+  await page.mouse.move(box.x + sb[0] + 5, box.y + sb[3] + sb[4] / 2);
+  await page.mouse.down(); await page.mouse.move(box.x + sb[0] + 5, box.y + box.height, { steps: 4 }); await page.mouse.up();
+  await page.waitForTimeout(50);
+  s = await status();
+  expect(s.lastRow === s.lanes - 1, `scrollbar reaches the last lane (rows ${s.firstRow}..${s.lastRow})`);
+  // Page keys: up a page and down again.
+  await page.keyboard.press('PageUp'); await page.waitForTimeout(50);
+  expect((await status()).lastRow < s.lanes - 1, 'PageUp scrolls up');
+  for (let i = 0; i < 5 && (await status()).lastRow < s.lanes - 1; i++) { await page.keyboard.press('PageDown'); await page.waitForTimeout(30); }
+  s = await status();
+  const info = await page.evaluate((a) => window.dsimViz.laneInfo(a), last);
+  expect(s.lastRow === s.lanes - 1 && info.onScreen && info.labeled && info.marks > 0,
+    `the last node's lane shown with its label and events: ${JSON.stringify(info)}`);
+  expect(s.drawnEvents > 0 && s.labeledLanes > 20 && s.labeledLanes < 100, `only the lanes in view labelled (${s.labeledLanes})`);
+  console.log(`         scrolled frame: ${s.lastFrameMs.toFixed(1)} ms, ${s.drawnEvents} marks, ${s.drawnArrows} arrows`);
+  await shot('n1024-last-lanes');
+  await page.keyboard.press('a'); await page.waitForTimeout(50);
+  s = await status();
+  expect(s.firstRow === 0 && s.lastRow === s.lanes - 1 && !s.scrollable, `all lanes in view (rows ${s.firstRow}..${s.lastRow}, laneH ${s.laneH})`);
+  expect(s.laneH < 1 && s.drawnEvents > 1000, `dense overview (laneH ${s.laneH}, ${s.drawnEvents} marks)`);
+  console.log(`         overview frame: ${s.lastFrameMs.toFixed(1)} ms, ${s.drawnEvents} marks, ${s.drawnArrows} arrows`);
+  await shot('n1024-all-lanes');
+  await page.click('#lanetaller'); await page.click('#lanetaller');
+  expect((await status()).laneH > s.laneH * 2, 'lanes + makes lanes taller');
+});
+
+await test('a small trace keeps its automatic lane height and does not scroll', async () => {
+  await open(fileUrl(reports.demo));
+  const s = await status();
+  expect(!s.scrollable && s.firstRow === 0 && s.lastRow === s.lanes - 1 && s.laneH >= 14, JSON.stringify(s).slice(0, 300));
+});
+
 await test('no script errors', async () => { expect(pageErrors.length === 0, 'no page errors: ' + pageErrors.join('\n')); });
 
 await browser.close();

@@ -13,7 +13,8 @@ namespace {
 
 TEST(RaftSlow, SafeAndLiveUnderRandomSlowNodes) {
   std::size_t slowed = 0;
-  for (std::uint64_t seed = 1; seed <= (kSanitized ? 10u : 60u); ++seed) {
+  const std::uint64_t seeds = kSanitized ? 10 : 60;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
     Scenario s = random_case(seed);
     TimeNs faults_end_ns = 0;
     for (const FaultAction& f : s.faults) faults_end_ns = std::max(faults_end_ns, f.at_ns + f.duration_ns.value_or(0));
@@ -41,7 +42,7 @@ TEST(RaftSlow, SafeAndLiveUnderRandomSlowNodes) {
     const auto liveness = first_liveness_violation(r);
     EXPECT_FALSE(liveness) << "seed " << seed << ": " << liveness->id() << "\n" << write_reproduction(s, "raft-slow");
   }
-  EXPECT_GT(slowed, 15u);
+  EXPECT_GT(slowed, seeds / 4) << "too few cases had a slow node to test anything";
 }
 
 }  // namespace

@@ -38,9 +38,12 @@ FaultAction crash(NodeId node, TimeNs at_ns, TimeNs duration_ns, TimeNs end_ns) 
 
 FaultAction cut(std::vector<NodeId> side, std::uint32_t nodes, std::string label, TimeNs at_ns, TimeNs duration_ns,
                 TimeNs end_ns) {
+  // A membership table, not a search of `side` per node: a cut of 4,096 nodes stays linear.
+  std::vector<bool> on_side(nodes, false);
+  for (NodeId id : side) on_side[id] = true;
   std::vector<NodeId> rest;
   for (NodeId id = 0; id < nodes; ++id) {
-    if (std::find(side.begin(), side.end(), id) == side.end()) rest.push_back(id);
+    if (!on_side[id]) rest.push_back(id);
   }
   assert(!side.empty() && !rest.empty());
   FaultAction f = timed(FaultAction::Kind::partition, std::move(label), at_ns, duration_ns, end_ns);

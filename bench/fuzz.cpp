@@ -17,8 +17,8 @@
 
 #include "sim/cli/run_output.h"
 #include "sim/node/protocol.h"
-#include "sim/world/fuzz_driver.h"
-#include "sim/world/fuzz_gen.h"
+#include "sim/fuzz/driver.h"
+#include "sim/fuzz/generator.h"
 
 namespace dsim {
 namespace {

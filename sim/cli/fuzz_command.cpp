@@ -19,9 +19,9 @@
 #include "sim/cli/run_output.h"
 #include "sim/core/file.h"
 #include "sim/core/text.h"
-#include "sim/world/fuzz_driver.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_pool.h"
+#include "sim/fuzz/driver.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/pool.h"
 
 namespace dsim::cli {
 

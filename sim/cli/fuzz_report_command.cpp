@@ -11,7 +11,7 @@
 #include "sim/cli/commands.h"
 #include "sim/core/file.h"
 #include "sim/core/text.h"
-#include "sim/world/fuzz_driver.h"
+#include "sim/fuzz/driver.h"
 
 namespace dsim::cli {
 

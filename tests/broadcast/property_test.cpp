@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "sim/world/fuzz_property.h"
+#include "sim/fuzz/property.h"
 #include "tests/broadcast/cases.h"
 
 namespace dsim::broadcast::testing {

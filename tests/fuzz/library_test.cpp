@@ -9,11 +9,11 @@
 #include <gtest/gtest.h>
 
 
-#include "sim/world/fuzz_driver.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_pool.h"
-#include "sim/world/fuzz_property.h"
-#include "sim/world/fuzz_shrink.h"
+#include "sim/fuzz/driver.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/pool.h"
+#include "sim/fuzz/property.h"
+#include "sim/fuzz/shrink.h"
 #include "tests/fuzz/support.h"
 
 namespace dsim::fuzz {

@@ -11,7 +11,7 @@
 #include "sim/fault/nemesis.h"
 #include "sim/node/protocol.h"
 #include "sim/scenario/fuzz_json.h"
-#include "sim/world/fuzz_gen.h"
+#include "sim/fuzz/generator.h"
 
 namespace dsim {
 namespace {

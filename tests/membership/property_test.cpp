@@ -1,4 +1,4 @@
-// The random searches. Swarm faults (the fuzzer's own generator, sim/world/fuzz_gen.h) on
+// The random searches. Swarm faults (the fuzzer's own generator, sim/fuzz/generator.h) on
 // fault-free SWIM and heartbeat clusters: after calm every live node's view must list exactly
 // the live nodes again and keep doing so: SWIM never permanently removes a live node that can
 // reach the others. Random short isolations (50..150 ms) of 32- or 64-node SWIM clusters with
@@ -19,8 +19,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "protocols/membership/options.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_property.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/property.h"
 #include "tests/membership/cases.h"
 
 namespace dsim::membership::testing {

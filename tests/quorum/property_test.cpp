@@ -1,5 +1,5 @@
 // The random search over ABD and Dynamo runs, with the fuzzer's own generator (the one `dsim
-// fuzz` uses, sim/world/fuzz_gen.h) on the shipped base scenarios:
+// fuzz` uses, sim/fuzz/generator.h) on the shipped base scenarios:
 //   - ABD is linearizable and live under random crash / partition / clog / loss / pause / clock
 //     faults on 3- and 5-node clusters (RapidCheck);
 //   - correct Dynamo keeps its invariants and converges under the same faults;
@@ -16,8 +16,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "sim/core/file.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_property.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/property.h"
 #include "sim/world/run.h"
 
 namespace dsim {

@@ -1,4 +1,4 @@
-#include "sim/world/fuzz_gen.h"
+#include "sim/fuzz/generator.h"
 
 #include <algorithm>
 #include <cassert>

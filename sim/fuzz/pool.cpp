@@ -1,4 +1,4 @@
-#include "sim/world/fuzz_pool.h"
+#include "sim/fuzz/pool.h"
 
 #include <cassert>
 #include <cerrno>

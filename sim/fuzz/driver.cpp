@@ -1,4 +1,4 @@
-#include "sim/world/fuzz_driver.h"
+#include "sim/fuzz/driver.h"
 
 #include <algorithm>
 #include <cassert>
@@ -13,8 +13,8 @@
 #include "sim/core/file.h"
 #include "sim/core/hash.h"
 #include "sim/core/text.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_pool.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/pool.h"
 #include "sim/world/run.h"
 
 namespace dsim::fuzz {

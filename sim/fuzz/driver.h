@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario/scenario.h"
-#include "sim/world/fuzz_shrink.h"
+#include "sim/fuzz/shrink.h"
 
 namespace dsim::fuzz {
 

@@ -18,9 +18,9 @@
 #include <rapidcheck.h>
 
 #include "sim/core/file.h"
-#include "sim/world/fuzz_driver.h"
-#include "sim/world/fuzz_gen.h"
-#include "sim/world/fuzz_shrink.h"
+#include "sim/fuzz/driver.h"
+#include "sim/fuzz/generator.h"
+#include "sim/fuzz/shrink.h"
 
 namespace dsim::fuzz {
 

@@ -1,4 +1,4 @@
-#include "sim/world/fuzz_shrink.h"
+#include "sim/fuzz/shrink.h"
 
 #include <algorithm>
 #include <cassert>
@@ -6,7 +6,7 @@
 #include <variant>
 
 #include "sim/fault/partition.h"
-#include "sim/world/fuzz_gen.h"
+#include "sim/fuzz/generator.h"
 
 namespace dsim::fuzz {
 

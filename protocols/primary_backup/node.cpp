@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,9 @@ void Node::on_start(Context& ctx) {
     entries_[e.version] = e;
     if (e.request_id) version_of_request_[e.request_id] = e.version;
   });
+  // The bug: recovery, the least-run path, crashes the process. Only a restart with something
+  // stored reaches it.
+  if (options_.bug_abort_on_recovery && !entries_.empty()) std::abort();
   // A restarted primary treats everything it stored as committed and re-replicates the last
   // write, whose acknowledgements it may have lost: backups store idempotently.
   if (ctx.self() == kPrimary && !entries_.empty()) {
@@ -135,7 +139,10 @@ void Node::broadcast(Context& ctx) {
   for (NodeId peer = 1; peer < ctx.cluster_size(); ++peer) {
     if (!acked_.count(peer)) ctx.send(peer, Replicate{in_flight_->first});
   }
-  ctx.set_timer(options_.retransmit_ns, kRetransmitTag);
+  // The bug: a unit slip arms the retransmit with no delay, so the primary resends as fast as the
+  // simulator runs: a message storm at one instant.
+  if (retransmit_timer_ != 0) ctx.cancel_timer(retransmit_timer_);
+  retransmit_timer_ = ctx.set_timer(options_.bug_retransmit_without_delay ? 0 : options_.retransmit_ns, kRetransmitTag);
 }
 
 void Node::on_message(Context& ctx, NodeId from, const Message& message) {
@@ -151,8 +158,10 @@ void Node::on_message(Context& ctx, NodeId from, const Message& message) {
   }
 }
 
-void Node::on_timer(Context& ctx, TimerId, [[maybe_unused]] std::uint64_t tag) {
+void Node::on_timer(Context& ctx, TimerId timer, [[maybe_unused]] std::uint64_t tag) {
   assert(tag == kRetransmitTag);
+  if (timer != retransmit_timer_) return;  // replaced by a later broadcast (cancelling is enough; belt and braces)
+  retransmit_timer_ = 0;
   if (in_flight_) broadcast(ctx);
 }
 

@@ -16,6 +16,10 @@ struct Options {
   std::size_t queue_max = 64;             // writes waiting behind the one in flight
   bool bug_read_from_backup = false;      // backups answer reads from their own copy
   bool bug_skip_sync = false;             // acknowledge without syncing storage
+  // Test-only switches: bugs that kill or flood the process, so that the fuzzer's crash and
+  // livelock handling is tested on a real protocol (tests/fuzz/runaway_test.cpp).
+  bool bug_abort_on_recovery = false;     // a restarted node aborts while loading what it stored
+  bool bug_retransmit_without_delay = false;  // the retransmit timer is armed with 0 ms
 };
 
 class Node final : public Process {
@@ -48,6 +52,10 @@ class Node final : public Process {
   // Primary only: the write being replicated, who acknowledged it, and the queue behind it.
   std::optional<std::pair<Entry, Request>> in_flight_;
   std::set<NodeId> acked_;
+  // The one retransmit timer armed (0: none). Each broadcast replaces it: a timer left armed by
+  // every write would keep firing for as long as writes follow one another, and under load those
+  // chains multiply into a message storm.
+  TimerId retransmit_timer_ = 0;
   std::deque<Request> queue_;
 };
 

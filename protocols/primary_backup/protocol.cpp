@@ -48,7 +48,9 @@ void register_primary_backup(ProtocolRegistry& registry) {
       "primary-backup",
       "a fixed primary (n0) replicates each write to every backup before answering",
       {{"read-from-backup", "backups answer reads from their own copy (stale and dirty reads)"},
-       {"skip-sync", "writes are acknowledged before they are synced to disk"}},
+       {"skip-sync", "writes are acknowledged before they are synced to disk"},
+       {"abort-on-recovery", "test-only: a node restarted with stored entries aborts the process (a crash:SIGABRT)"},
+       {"retransmit-without-delay", "test-only: the retransmit timer is armed with 0 ms (a livelock:message-storm)"}},
       [](ObjectReader& params, std::uint32_t) {
         params.duration_ms("retransmit_ms", 50 * kNsPerMs, kNsPerMs, 60 * kNsPerSec);
         params.integer("queue_max", 64, 1, 100'000);
@@ -60,6 +62,8 @@ void register_primary_backup(ProtocolRegistry& registry) {
         o.queue_max = config.params.value("queue_max", 64);
         o.bug_read_from_backup = config.bugs.count("read-from-backup") > 0;
         o.bug_skip_sync = config.bugs.count("skip-sync") > 0;
+        o.bug_abort_on_recovery = config.bugs.count("abort-on-recovery") > 0;
+        o.bug_retransmit_without_delay = config.bugs.count("retransmit-without-delay") > 0;
         return std::make_unique<PrimaryBackup>(o);
       }};
   // Reads and writes of registers (cas too: the primary orders every operation).

@@ -39,6 +39,11 @@ class Slab {
     return value;
   }
 
+  // Values held now (slots put and not yet taken).
+  std::size_t size() const { return slots_.size() - free_.size(); }
+  // Every slot, in slot order; a freed slot holds T{}. For rare whole-slab reports only.
+  const std::vector<T>& slots() const { return slots_; }
+
  private:
   std::vector<T> slots_;
   std::vector<std::uint64_t> free_;

@@ -56,6 +56,67 @@ nlohmann::json expect_json(const std::string& sig, const Scenario& s, const RunR
           {"seed", s.run.seed}, {"size", size_json(size_of(s, r))}};
 }
 
+// Writes seed-N-shrunk.json and its sidecar (and its trace, when the run could be traced), and
+// returns the seed record's "shrunk" entry. A crash's sidecar has no fingerprint: its run ends
+// in the crash, before one exists.
+nlohmann::json write_shrunk(const FuzzConfig& config, const std::string& sig, std::uint64_t seed,
+                            ShrinkResult& shrunk, const std::string& name, const TraceWriter* write_trace) {
+  shrunk.scenario.name = name + "-shrunk";
+  const std::string rel = fmt::format("{}/seed-{}-shrunk.json", slug(sig), seed);
+  const std::string path = (std::filesystem::path(config.out_dir) / rel).string();
+  nlohmann::json before = size_json(shrunk.before), after = size_json(shrunk.after);
+  if (!write_trace) {
+    for (const char* unknown : {"ops", "events"}) {  // a crash ends its run before they are counted
+      before.erase(unknown);
+      after.erase(unknown);
+    }
+  }
+  nlohmann::json sidecar = {{"format", "dsim-failure"}, {"version", 1}, {"signature", sig}, {"seed", seed},
+                            {"size", after}, {"cause_control", control_name(shrunk.control)}};
+  if (write_trace) sidecar["fingerprint"] = hex(shrunk.trial.fingerprint);
+  write_or_throw(path, scenario_text(shrunk.scenario));
+  write_or_throw(expect_path(path), sidecar.dump(2) + "\n");
+  std::string error;
+  if (write_trace && !(*write_trace)(trace_path(path), shrunk.scenario, shrunk.result, &error)) throw InfraError(error);
+  nlohmann::json entry = {{"file", rel},
+                          {"before", before},
+                          {"after", after},
+                          {"runs", shrunk.runs},
+                          {"accepted", shrunk.accepted},
+                          {"cause_control", control_name(shrunk.control)}};
+  if (write_trace) entry["fingerprint"] = hex(shrunk.trial.fingerprint);
+  return entry;
+}
+
+// A candidate run in a child process of its own, for failures that kill the process: the child
+// reports the run's trial as one line, and a child killed by a signal is a crash:SIG... trial.
+Trial run_isolated(const Scenario& scenario) {
+  Trial trial;
+  run_forked(
+      1, 1,
+      [&](std::size_t, const Emit& emit) {
+        const Trial t = run_in_process(scenario);
+        nlohmann::json line = {{"events", t.events}, {"ops", t.ops}, {"fingerprint", t.fingerprint},
+                               {"first_finding_ns", t.first_finding_ns}, {"liveness", t.liveness}};
+        if (t.signature) line["signature"] = *t.signature;
+        emit(line.dump());
+      },
+      [&](std::size_t, JobOutput out) {
+        const auto j = out.lines.empty() ? nlohmann::json() : nlohmann::json::parse(out.lines.back(), nullptr, false);
+        if (out.signal != 0 || out.exit_status != 0 || !j.is_object() || !j.contains("events")) {
+          trial.signature = out.signal ? "crash:" + signal_name(out.signal) : "crash:exit";
+          return;
+        }
+        if (j.contains("signature")) trial.signature = j["signature"].get<std::string>();
+        trial.liveness = j["liveness"].get<bool>();
+        trial.events = j["events"].get<std::uint64_t>();
+        trial.ops = j["ops"].get<std::uint64_t>();
+        trial.fingerprint = j["fingerprint"].get<std::uint64_t>();
+        trial.first_finding_ns = j["first_finding_ns"].get<TimeNs>();
+      });
+  return trial;
+}
+
 // The worker: runs one seed, and when it fails writes its files before anything else, then
 // shrinks it. Each stage is a line to the parent, so a crash while shrinking loses only that.
 void run_seed_stages(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& write_trace, const Emit& emit) {
@@ -97,21 +158,10 @@ void run_seed_stages(const FuzzConfig& config, std::uint64_t seed, const TraceWr
   if (!config.shrink) return;
 
   ShrinkResult shrunk = shrink(failure, result, *sig, config.shrink_options, true);
-  shrunk.scenario.name = failure.name + "-shrunk";
-  const std::string shrunk_rel = fmt::format("{}/seed-{}-shrunk.json", slug(*sig), seed);
-  const std::string shrunk_path = (std::filesystem::path(config.out_dir) / shrunk_rel).string();
-  write_or_throw(shrunk_path, scenario_text(shrunk.scenario));
-  write_or_throw(expect_path(shrunk_path), expect_json(*sig, shrunk.scenario, shrunk.result).dump(2) + "\n");
-  if (!write_trace(trace_path(shrunk_path), shrunk.scenario, shrunk.result, &error)) throw InfraError(error);
-  emit(nlohmann::json{{"type", "shrunk"},
-                      {"seed", seed},
-                      {"file", shrunk_rel},
-                      {"fingerprint", hex(shrunk.result.fingerprint)},
-                      {"before", size_json(shrunk.before)},
-                      {"after", size_json(shrunk.after)},
-                      {"runs", shrunk.runs},
-                      {"accepted", shrunk.accepted}}
-           .dump());
+  nlohmann::json line = write_shrunk(config, *sig, seed, shrunk, failure.name, &write_trace);
+  line["type"] = "shrunk";
+  line["seed"] = seed;
+  emit(line.dump());
 }
 
 void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& write_trace, const Emit& emit) {
@@ -120,6 +170,33 @@ void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& w
   } catch (const InfraError& e) {
     emit(nlohmann::json{{"infra_error", e.what()}}.dump());
   }
+}
+
+// A seed whose run killed its worker: the parent writes its scenario, then shrinks it with every
+// candidate in a child of its own (run_isolated), so the shrink survives the crashes it provokes.
+// The parent waits for that shrink; crashing seeds are rare, and each candidate is one run.
+nlohmann::json crash_record(const FuzzConfig& config, std::uint64_t seed, const std::string& sig,
+                            std::vector<std::string>& errors) {
+  nlohmann::json record = {{"type", "seed"}, {"seed", seed}, {"verdict", "fail"}, {"signature", sig}};
+  const std::string rel = fmt::format("{}/seed-{}.json", slug(sig), seed);
+  const std::string path = (std::filesystem::path(config.out_dir) / rel).string();
+  try {
+    const Scenario failing = fuzz_scenario(config.base, seed);
+    write_or_throw(path, scenario_text(failing));
+    write_or_throw(expect_path(path),
+                   nlohmann::json{{"format", "dsim-failure"}, {"version", 1}, {"signature", sig}, {"seed", seed}}.dump(2) +
+                       "\n");
+    record["file"] = rel;
+    if (!config.shrink) return record;
+    Trial crashed;
+    crashed.signature = sig;
+    ShrinkResult shrunk = shrink_with(failing, crashed, sig, config.shrink_options, run_isolated);
+    record["shrunk"] = write_shrunk(config, sig, seed, shrunk, failing.name, nullptr);
+  } catch (const std::exception& e) {
+    errors.push_back(fmt::format("seed {}: {}", seed, e.what()));
+    return nlohmann::json();  // the crash is not recorded without its files: a resumed run retries it
+  }
+  return record;
 }
 
 // The parent's view of a finished worker: its lines merged into one record; a crash before the
@@ -156,21 +233,7 @@ nlohmann::json collect(const FuzzConfig& config, std::uint64_t seed, const JobOu
     return record;
   }
   // No verdict: the run itself crashed (or threw). It is a failure, found by this seed.
-  const std::string sig = out.signal ? "crash:" + signal_name(out.signal) : "crash:exit";
-  record = {{"type", "seed"}, {"seed", seed}, {"verdict", "fail"}, {"signature", sig}};
-  const std::string rel = fmt::format("{}/seed-{}.json", slug(sig), seed);
-  const std::string path = (std::filesystem::path(config.out_dir) / rel).string();
-  try {
-    write_or_throw(path, scenario_text(fuzz_scenario(config.base, seed)));
-    write_or_throw(expect_path(path),
-                   nlohmann::json{{"format", "dsim-failure"}, {"version", 1}, {"signature", sig}, {"seed", seed}}.dump(2) +
-                       "\n");
-    record["file"] = rel;
-  } catch (const std::exception& e) {
-    errors.push_back(fmt::format("seed {}: {}", seed, e.what()));
-    return nlohmann::json();  // the crash is not recorded without its file: a resumed run retries it
-  }
-  return record;
+  return crash_record(config, seed, out.signal ? "crash:" + signal_name(out.signal) : "crash:exit", errors);
 }
 
 std::string replace_suffix(const std::string& path, std::string_view suffix) {
@@ -440,10 +503,16 @@ std::string summary_text(const nlohmann::json& summary) {
       const auto& b = sh["before"];
       const auto& a = sh["after"];
       const auto ms = [](const nlohmann::json& d) { return d.is_number() ? format_ms(d.get<double>()) : d.dump(); };
+      // A crash's run ends before its operations and events are counted: "?".
+      const auto n = [](const nlohmann::json& d, const char* key) { return d.contains(key) ? d[key].dump() : "?"; };
       out += fmt::format("    shrunk:  {} (faults {} -> {}, ops {} -> {}, events processed {} -> {}, nodes {} -> {}, {} -> {})\n",
-                         sh["file"].get<std::string>(), b["faults"].dump(), a["faults"].dump(), b["ops"].dump(),
-                         a["ops"].dump(), b["events"].dump(), a["events"].dump(), b["nodes"].dump(), a["nodes"].dump(),
-                         ms(b["duration_ms"]), ms(a["duration_ms"]));
+                         sh["file"].get<std::string>(), n(b, "faults"), n(a, "faults"), n(b, "ops"), n(a, "ops"),
+                         n(b, "events"), n(a, "events"), n(b, "nodes"), n(a, "nodes"), ms(b["duration_ms"]),
+                         ms(a["duration_ms"]));
+      // What the shrunk file promises about its faults (docs/fuzzing.md, "Shrinking").
+      const std::string control = sh.value("cause_control", "");
+      if (control == "faults") out += "             its faults are the cause: without them it passes\n";
+      if (control == "none") out += "             it fails without any fault too\n";
     }
   }
   return out;

@@ -62,7 +62,11 @@ Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed) {
   }
   s.expect = ExpectSpec{};
   s.expect.safety = ExpectSpec::Outcome::holds;
-  s.expect.liveness = s.checks.liveness ? ExpectSpec::Outcome::holds : ExpectSpec::Outcome::any;
+  // Liveness is judged when the scenario makes a liveness claim (it checks liveness, or says
+  // whether it holds): 2PC blocking when its coordinator dies is not a failure of a scenario
+  // that claims only safety.
+  const bool liveness_claimed = s.checks.liveness || base.expect.liveness != ExpectSpec::Outcome::any;
+  s.expect.liveness = liveness_claimed ? ExpectSpec::Outcome::holds : ExpectSpec::Outcome::any;
   // What runs is what its file will say: the canonical text parsed back. A fault time the writer
   // rounds is then rounded in the run too, and a failure file replays exactly.
   auto parsed = parse_scenario(to_json(s).dump(), s.name);
@@ -76,6 +80,7 @@ std::optional<std::string> signature(const RunResult& result) {
   for (const Finding& f : result.findings) {
     if (f.kind == Finding::Kind::safety) return f.id();
   }
+  if (!result.liveness_claimed) return std::nullopt;
   for (const Finding& f : result.findings) {
     if (f.kind == Finding::Kind::liveness) return f.id();
   }

@@ -33,7 +33,8 @@ FuzzLimits derive_limits(const Scenario& base);
 Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed);
 
 // The name of a failure, stable across seeds for the same bug: the id ("check:name") of the
-// first safety finding, else of the first liveness finding; nullopt when the run passed. An
+// first safety finding, else of the first liveness finding when the scenario makes a liveness
+// claim (RunResult::liveness_claimed); nullopt when the run passed. An
 // inconclusive checker counts as a failure ("inconclusive:..."): an unproven claim is not a pass.
 std::optional<std::string> signature(const RunResult& result);
 

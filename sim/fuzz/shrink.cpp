@@ -73,12 +73,28 @@ Scenario ending_at(const Scenario& s, TimeNs end_ns) {
   return c;
 }
 
+// The scenario without any fault: what the cause control runs.
+Scenario without_faults(const Scenario& s) {
+  Scenario c = s;
+  c.faults.clear();
+  return c;
+}
+
 class Shrinker {
  public:
-  Shrinker(const Scenario& failing, const RunResult& result, const std::string& signature, const ShrinkOptions& options)
-      : current_(failing), result_(result), signature_(signature), options_(options) {}
+  Shrinker(const Scenario& failing, const Trial& trial, const std::string& signature, const ShrinkOptions& options,
+           const Runner& runner)
+      : current_(failing), trial_(trial), signature_(signature), options_(options), runner_(runner) {}
 
   void run() {
+    decide_control();
+    // A safety failure needs no liveness judgement, and a file cut short cannot give one: without
+    // it, the shrunk file passes on a fixed build instead of ending inconclusive (too short).
+    if (!trial_.liveness && current_.checks.liveness) {
+      Scenario c = current_;
+      c.checks.liveness = false;
+      attempt(c);
+    }
     bool progressed = true;
     while (progressed && budget_left()) {
       progressed = false;
@@ -92,7 +108,8 @@ class Shrinker {
   }
 
   const Scenario& scenario() const { return current_; }
-  const RunResult& result() const { return result_; }
+  const Trial& trial() const { return trial_; }
+  CauseControl control() const { return control_; }
   std::uint32_t runs() const { return runs_; }
   std::uint32_t accepted() const { return accepted_; }
 
@@ -101,23 +118,47 @@ class Shrinker {
     return runs_ < options_.runs_max && candidates_ < options_.runs_max * kCandidatesPerRun;
   }
 
-  // Keeps `candidate` when it is a valid scenario failing the same way. The canonical text is
-  // parsed back so the scenario kept is exactly what its file will say.
+  Trial simulate(const Scenario& s) {
+    ++runs_;
+    return runner_(s);
+  }
+
+  void decide_control() {
+    if (current_.faults.empty()) {
+      control_ = CauseControl::none;  // no fault to blame: the signature alone decides
+      return;
+    }
+    const Trial bare = simulate(without_faults(current_));
+    control_ = !bare.signature                ? CauseControl::faults
+               : *bare.signature == signature_ ? CauseControl::none
+                                               : CauseControl::signature;
+  }
+
+  // Whether `candidate` (which fails with the signature) still owes its failure to its faults.
+  bool cause_kept(const Scenario& candidate) {
+    if (control_ == CauseControl::none) return true;
+    if (candidate.faults.empty()) return false;  // its fault-free run is itself: it fails
+    if (!budget_left()) return false;
+    const Trial bare = simulate(without_faults(candidate));
+    return control_ == CauseControl::faults ? !bare.signature : bare.signature != signature_;
+  }
+
+  // Keeps `candidate` when it is a valid scenario failing the same way, for the same cause. The
+  // canonical text is parsed back so the scenario kept is exactly what its file will say.
   bool attempt(const Scenario& candidate) {
     if (!budget_left() || candidate == current_) return false;
     ++candidates_;
     auto parsed = parse_scenario(to_json(candidate).dump(), "shrink candidate");
     if (std::holds_alternative<Diagnostics>(parsed)) return false;
     Scenario valid = std::get<Scenario>(std::move(parsed));
-    ++runs_;
-    RunResult r = run_scenario(valid);
-    const auto sig = signature(r);
-    if (!sig || *sig != signature_) return false;
+    Trial t = simulate(valid);
+    if (t.signature != signature_) return false;
     // Smaller means smaller to read too: a candidate whose run takes more events or operations
     // to fail (a fault removed that made it fail early) is not progress.
-    if (r.stats.events > result_.stats.events || r.history.ops.size() > result_.history.ops.size()) return false;
+    if (t.events > trial_.events || t.ops > trial_.ops) return false;
+    if (!cause_kept(valid)) return false;
     current_ = std::move(valid);
-    result_ = std::move(r);
+    trial_ = std::move(t);
     ++accepted_;
     return true;
   }
@@ -125,8 +166,8 @@ class Shrinker {
   bool shrink_end() {
     bool any = false;
     // The first finding's time: an invariant stops the run there; what follows is noise.
-    if (!result_.findings.empty()) {
-      const TimeNs end_ns = std::max<TimeNs>(result_.findings.front().at_ns + kEndMarginNs, kEndMarginNs);
+    if (trial_.first_finding_ns > 0) {
+      const TimeNs end_ns = std::max<TimeNs>(trial_.first_finding_ns + kEndMarginNs, kEndMarginNs);
       if (end_ns < current_.run.duration_ns) any |= attempt(ending_at(current_, end_ns));
     }
     while (current_.run.duration_ns / 2 >= kEndMarginNs && attempt(ending_at(current_, current_.run.duration_ns / 2))) {
@@ -180,7 +221,7 @@ class Shrinker {
     if (current_.workload.clients == 0) return false;
     bool any = false;
     // First the operations actually issued: the limit that changes nothing but says the truth.
-    const auto issued = static_cast<std::int64_t>(result_.history.ops.size());
+    const auto issued = static_cast<std::int64_t>(trial_.ops);
     if (current_.workload.ops_max == 0 || current_.workload.ops_max > issued) any |= with_ops(issued);
     while (current_.workload.ops_max > 1 && budget_left()) {
       const std::int64_t ops = current_.workload.ops_max;
@@ -219,9 +260,11 @@ class Shrinker {
   }
 
   Scenario current_;
-  RunResult result_;
+  Trial trial_;
   const std::string signature_;
   const ShrinkOptions options_;
+  const Runner& runner_;
+  CauseControl control_ = CauseControl::none;
   std::uint32_t runs_ = 0;
   std::uint32_t candidates_ = 0;
   std::uint32_t accepted_ = 0;
@@ -229,29 +272,60 @@ class Shrinker {
 
 }  // namespace
 
-Size size_of(const Scenario& scenario, const RunResult& result) {
-  return Size{scenario.faults.size(), result.history.ops.size(), result.stats.events, scenario.cluster.size(),
-              scenario.workload.clients, scenario.run.duration_ns};
+Trial trial_of(const RunResult& result) {
+  Trial t;
+  t.signature = signature(result);
+  t.liveness = t.signature && is_liveness(result, *t.signature);
+  t.events = result.stats.events;
+  t.ops = result.history.ops.size();
+  t.fingerprint = result.fingerprint;
+  if (!result.findings.empty()) t.first_finding_ns = result.findings.front().at_ns;
+  return t;
+}
+
+Trial run_in_process(const Scenario& scenario) { return trial_of(run_scenario(scenario)); }
+
+Size size_of(const Scenario& scenario, const RunResult& result) { return size_of(scenario, trial_of(result)); }
+
+Size size_of(const Scenario& scenario, const Trial& trial) {
+  return Size{scenario.faults.size(), trial.ops, trial.events, scenario.cluster.size(), scenario.workload.clients,
+              scenario.run.duration_ns};
+}
+
+const char* control_name(CauseControl control) {
+  switch (control) {
+    case CauseControl::faults: return "faults";
+    case CauseControl::signature: return "signature";
+    case CauseControl::none: return "none";
+  }
+  return "none";
+}
+
+ShrinkResult shrink_with(const Scenario& failing, const Trial& failing_trial, const std::string& signature,
+                         const ShrinkOptions& options, const Runner& runner) {
+  assert(failing_trial.signature == signature);
+  Shrinker shrinker(failing, failing_trial, signature, options, runner);
+  shrinker.run();
+  ShrinkResult out;
+  out.scenario = shrinker.scenario();
+  out.trial = shrinker.trial();
+  out.control = shrinker.control();
+  out.before = size_of(failing, failing_trial);
+  out.after = size_of(out.scenario, out.trial);
+  out.runs = shrinker.runs();
+  out.accepted = shrinker.accepted();
+  return out;
 }
 
 ShrinkResult shrink(const Scenario& failing, const RunResult& failing_result, const std::string& signature,
                     const ShrinkOptions& options, bool trace) {
-  assert(fuzz::signature(failing_result) == signature);
-  Shrinker shrinker(failing, failing_result, signature, options);
-  shrinker.run();
-  ShrinkResult out;
-  out.scenario = shrinker.scenario();
-  out.before = size_of(failing, failing_result);
-  out.runs = shrinker.runs();
-  out.accepted = shrinker.accepted();
-  if (trace) {
-    RunOptions traced;
-    traced.trace = true;
-    out.result = run_scenario(out.scenario, traced);
-  } else {
-    out.result = shrinker.result();
-  }
-  out.after = size_of(out.scenario, out.result);
+  ShrinkResult out = shrink_with(failing, trial_of(failing_result), signature, options, run_in_process);
+  RunOptions run_options;
+  run_options.trace = trace;
+  // The final run again, in full: the caller writes its trace and fingerprint. Deterministic, so
+  // it is the run the search judged.
+  out.result = run_scenario(out.scenario, run_options);
+  assert(out.result.fingerprint == out.trial.fingerprint);
   return out;
 }
 

@@ -32,6 +32,7 @@ constexpr TimeNs kWorkloadWaitMax = 3600 * kNsPerSec;  // think_ms, timeout_ms
 constexpr std::int64_t kDriftPpmMax = 500'000;
 constexpr std::int64_t kEventsMax = 10'000'000'000;
 constexpr std::int64_t kMemoMbMax = 1 << 20;           // 1 TiB: mb << 20 stays far from overflow
+constexpr std::uint64_t kRateMax = 1'000'000'000'000;  // per node per simulated second: far past any real load
 constexpr std::size_t kViolationsMax = 64;
 
 std::string quoted(const std::vector<std::string>& names) {
@@ -117,6 +118,9 @@ void ScenarioReader::read_run(const json& value) {
   run.memory_bytes_max = static_cast<std::uint64_t>(
                              r.integer("memory_mb_max", static_cast<std::int64_t>(run.memory_bytes_max >> 20), 1, kMemoMbMax))
                          << 20;
+  // A rate of 0 turns its watchdog off (a load generator that means to flood).
+  run.messages_per_node_s_max = r.unsigned_integer("messages_per_node_s_max", run.messages_per_node_s_max, 0, kRateMax);
+  run.timers_per_node_s_max = r.unsigned_integer("timers_per_node_s_max", run.timers_per_node_s_max, 0, kRateMax);
   r.finish();
 }
 

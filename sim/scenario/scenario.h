@@ -228,7 +228,14 @@ struct RunSpec {
   // Limits on everything, so a livelocked protocol or a runaway workload stops rather than
   // running for hours or being killed for memory. Spending either makes the run inconclusive.
   std::uint64_t events_max = 10'000'000;
-  std::uint64_t memory_bytes_max = 2ull << 30;  // the recorded history and trace (sim/world/memory.h)
+  // The recorded history and trace plus the messages in flight (sim/world/memory.h).
+  std::uint64_t memory_bytes_max = 2ull << 30;
+  // Livelock watchdogs: a node that sends more messages, or fires more timers, than this many per
+  // simulated second (judged over 100 ms windows) is in a loop, not at work: the run stops with
+  // livelock:message-storm / livelock:timer-storm. 0: off. The defaults are ~25x what the
+  // busiest shipped scenario does (a Raft leader under a 1,000 ops/s workload).
+  std::uint64_t messages_per_node_s_max = 100'000;
+  std::uint64_t timers_per_node_s_max = 100'000;
 
   bool operator==(const RunSpec&) const = default;
 };

@@ -136,7 +136,9 @@ json run_json(const RunSpec& run) {
   return {{"seed", run.seed},
           {"duration_ms", ms_json(run.duration_ns)},
           {"events_max", run.events_max},
-          {"memory_mb_max", run.memory_bytes_max >> 20}};
+          {"memory_mb_max", run.memory_bytes_max >> 20},
+          {"messages_per_node_s_max", run.messages_per_node_s_max},
+          {"timers_per_node_s_max", run.timers_per_node_s_max}};
 }
 
 }  // namespace

@@ -12,6 +12,11 @@
 
 namespace dsim {
 
+// What one message in flight owns beyond its Flight record: the shared object and its control
+// block. A guess (a message's payload is its protocol's business); messages that carry log
+// entries own more, which is why message storms are stopped by their rate (watchdog.cpp) first.
+inline constexpr std::size_t kMessageBytesEstimate = 160;
+
 // Heap bytes owned by `value` (not counting the json object itself, which lives in its parent).
 std::size_t json_heap_bytes(const nlohmann::json& value);
 

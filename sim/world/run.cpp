@@ -168,6 +168,10 @@ void World::finish(RunResult& result) {
   }
   result.metrics = report.metrics;
   if (!history_.ops.empty()) result.metrics["client_ops"] = {{"ok", ok}, {"fail", fail}, {"info", info}};
+  // The fingerprint is the run's, not the claim's: taken before the one finding that depends on
+  // what the scenario expects, so a failure file (whose expect names the failure) replays with the
+  // fingerprint of the fuzzed run it came from.
+  result.fingerprint = fingerprint_;
   // Every operation failed or went unanswered: a history checker has nothing to judge, and
   // invariants over client effects hold vacuously. A claim that safety holds is unproven.
   if (!history_.ops.empty() && ok == 0 && scenario_.expect.safety == ExpectSpec::Outcome::holds) {
@@ -185,11 +189,11 @@ void World::finish(RunResult& result) {
   result.expectation_held = safety && liveness;
   result.expectation_detail = !safety ? safety_detail : !liveness ? liveness_detail : "the expectation held";
 
-  result.fingerprint = fingerprint_;
   result.stats = stats_;
   result.findings = std::move(findings_);
   result.history = std::move(history_);
   result.calm_ns = calm_ns;
+  result.liveness_claimed = scenario_.checks.liveness || scenario_.expect.liveness != ExpectSpec::Outcome::any;
   result.trace = std::move(trace_);
 }
 
@@ -204,12 +208,13 @@ void World::record_budget_finding() {
       events ? fmt::format("the run spent its event budget (run.events_max {}) at {} ms of {} ms; the rest was not "
                            "simulated or checked",
                            scenario_.run.events_max, ns_to_ms(stats_.end_ns), ns_to_ms(end_ns_))
-             : fmt::format("the run's history and trace reached its memory budget (run.memory_mb_max {}, {} MiB "
-                           "recorded) at {} ms of {} ms; the rest was not simulated or checked",
-                           scenario_.run.memory_bytes_max >> 20, recorded_bytes() >> 20, ns_to_ms(stats_.end_ns),
-                           ns_to_ms(end_ns_));
+             : fmt::format("the run's history, trace and {} messages in flight reached its memory budget "
+                           "(run.memory_mb_max {}, {} MiB) at {} ms of {} ms; the rest was not simulated or checked",
+                           flights_.size(), scenario_.run.memory_bytes_max >> 20, recorded_bytes() >> 20,
+                           ns_to_ms(stats_.end_ns), ns_to_ms(end_ns_));
+  nlohmann::json data = {{"messages_in_flight", flights_.size()}, {"in_flight", in_flight_by_type(5)}};
   record_finding(Finding{Finding::Kind::safety, "inconclusive", events ? "event-budget" : "memory-budget", detail,
-                         stats_.end_ns, nullptr});
+                         stats_.end_ns, std::move(data)});
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {

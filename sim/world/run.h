@@ -29,7 +29,7 @@ struct RunStats {
   std::uint64_t timers_fired = 0;
   TimeNs end_ns = 0;                  // virtual time when the run stopped
   std::string stop_reason;            // "end of run", "event budget", "memory budget", "quiescent",
-                                      // "violation"
+                                      // "violation" (a safety finding or a livelock watchdog)
 };
 
 struct RunResult {
@@ -41,6 +41,10 @@ struct RunResult {
   nlohmann::json linearizability;     // the checker's result, when the scenario asks for it
   nlohmann::json history_checks = nlohmann::json::object();  // lost_writes, staleness, t_visibility figures
   TimeNs calm_ns = 0;                 // when the last fault was undone
+  // The scenario says something about liveness: it checks it (checks.liveness) or expects it to
+  // hold or to be violated. Otherwise its liveness findings are reported but judge nothing (2PC
+  // blocking when its coordinator dies is what 2PC does), and fuzz::signature skips them.
+  bool liveness_claimed = false;
   bool expectation_held = false;
   std::string expectation_detail;     // why it held or not, one line
   Trace trace;                        // empty unless RunOptions::trace

@@ -86,7 +86,7 @@ void World::record_finding(const Finding& finding) {
 std::uint64_t World::recorded_bytes() const {
   return heap_bytes_ + history_.ops.capacity() * sizeof(check::Operation) +
          history_client_.capacity() * sizeof(std::uint32_t) + answered_ns_.capacity() * sizeof(TimeNs) +
-         trace_.events.capacity() * sizeof(TraceEvent);
+         trace_.events.capacity() * sizeof(TraceEvent) + flights_.size() * (sizeof(Flight) + kMessageBytesEstimate);
 }
 
 void World::run(RunResult& result) {
@@ -193,6 +193,7 @@ void World::send(NodeId from, NodeId to, MessagePtr message) {
   assert(message);
   assert(to < nodes_.size() && "send to a node that does not exist");
   ++stats_.messages_sent;
+  count_activity(from, Activity::message);
   const std::uint64_t id = next_message_id_++;
   const std::uint64_t digest = message->digest();
   record(TraceKind::send, from, hash_combine(digest, to), [&] {
@@ -327,6 +328,7 @@ void World::handle_timer(NodeId node, TimerId id) {
   const std::uint64_t tag = it->second.tag;
   n.timers.erase(it);
   ++stats_.timers_fired;
+  count_activity(node, Activity::timer);
   record(TraceKind::timer, node, tag, [&] {
     nlohmann::json data = {{"timer", id}, {"tag", tag}};
     add_queued(data);

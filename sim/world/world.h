@@ -117,6 +117,10 @@ class World final : private ClusterView {
     // Due timers overtake queued messages and requests (FaultAction::SlowOrder::timers_first):
     // set while an active slow fault asks for it, kept while the node drains what it left.
     bool timers_first = false;
+    // The livelock watchdogs' counts (watchdog.cpp) in the 100 ms window `rate_window`.
+    std::uint64_t rate_window = 0;
+    std::uint64_t sent_in_window = 0;
+    std::uint64_t timers_in_window = 0;
   };
   struct Flight {
     NodeId from = 0;
@@ -180,6 +184,15 @@ class World final : private ClusterView {
   void add_queued(nlohmann::json& data) const;
   // At resume: what finished while the node was paused is handled now, in order.
   void resume_backlog(NodeId node);
+
+  // ---- Livelock watchdogs (watchdog.cpp) ----
+  enum class Activity { message, timer };
+  // Counts a message `node` sent or a timer it fired. Past run.messages_per_node_s_max (or
+  // timers_per_node_s_max) within one 100 ms window of simulated time, the node is looping: the
+  // run records livelock:message-storm (timer-storm) and stops, long before memory runs out.
+  void count_activity(NodeId node, Activity activity);
+  // The messages in flight by type, most numerous first, at most `types_max` of them.
+  nlohmann::json in_flight_by_type(std::size_t types_max) const;
 
   // ---- Nodes (world.cpp) ----
   void boot(NodeId node);

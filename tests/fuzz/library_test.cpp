@@ -58,6 +58,9 @@ TEST(FuzzGenerator, SignaturePrefersSafetyAndSlugsAreFileNames) {
   RunResult r;
   EXPECT_FALSE(signature(r));
   r.findings.push_back(Finding{Finding::Kind::liveness, "liveness", "no-progress", "", 5, nullptr});
+  // A liveness finding names a failure only when the scenario claims something about liveness.
+  EXPECT_FALSE(signature(r));
+  r.liveness_claimed = true;
   EXPECT_EQ(signature(r), "liveness:no-progress");
   EXPECT_TRUE(is_liveness(r, "liveness:no-progress"));
   r.findings.push_back(Finding{Finding::Kind::safety, "invariant", "replica-agreement", "", 7, nullptr});

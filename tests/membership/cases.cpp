@@ -39,7 +39,8 @@ Scenario swarm_base(const std::string& mode, const std::set<std::string>& bugs) 
   return parse({{"name", "membership-swarm-" + mode},
                 {"cluster", {{"protocol", "membership"}, {"nodes", 16}, {"params", {{"mode", mode}}}, {"bugs", bugs}}},
                 {"network", {{"latency", "same-dc"}}},
-                {"expect", {{"safety", "holds"}, {"liveness", "any"}}},
+                // The claim fuzzing judges: views converge again after calm (as swim-plain.json).
+                {"expect", {{"safety", "holds"}, {"liveness", "holds"}}},
                 {"run", {{"seed", 1}, {"duration_ms", kSanitized ? 30000 : 40000}}}});
 }
 

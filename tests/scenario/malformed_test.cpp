@@ -283,7 +283,7 @@ const std::vector<Case>& cases() {
       {"duration infinite-ish", with("/run/duration_ms", 1e300), "/run/duration_ms", "found 1e+300"},
       {"events_max zero", with("/run/events_max", 0), "/run/events_max", "from 1 to 10000000000"},
       {"events_max too large", with("/run/events_max", 100000000000LL), "/run/events_max", "found 100000000000"},
-      {"run unknown key", with("/run/steps", 5), "/run/steps", "unknown key; expected one of: duration_ms, events_max, memory_mb_max, seed"},
+      {"run unknown key", with("/run/steps", 5), "/run/steps", "unknown key; expected one of: duration_ms, events_max, memory_mb_max, messages_per_node_s_max, seed, timers_per_node_s_max"},
   };
   return all;
 }

@@ -47,7 +47,7 @@ TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
   const std::vector<std::pair<std::string, json>> samples = {
       {"cluster", {{"protocol", "primary-backup"}, {"nodes", 3}, {"params", json::object()}, {"bugs", json::array()}}},
       {"network", {{"latency", "same-dc"}, {"client_latency", "same-dc"}, {"loss", 0}, {"duplicate", 0}, {"reorder", 0}, {"links", json::array()}, {"latency_by_type", json::object()}}},
-      {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}, {"memory_mb_max", 10}}},
+      {"run", {{"seed", 1}, {"duration_ms", 10}, {"events_max", 10}, {"memory_mb_max", 10}, {"messages_per_node_s_max", 0}, {"timers_per_node_s_max", 0}}},
       {"expect", {{"safety", "violated"}, {"violation", "x"}, {"liveness", "any"}}},
       {"checks", {{"invariants", true}, {"linearizability", "register"}, {"liveness", true}, {"lost_writes", true},
                   {"staleness", true}, {"broadcast", true}, {"t_visibility", {{"t_ms", {0, 1}}}}}},

@@ -60,6 +60,7 @@ void CommitObserver::on_change(NodeId node, TxId txid, TxState before, TxState a
     if (d.open_since_ns) d.held_ns += now_ns - *d.open_since_ns;
     d.open_since_ns.reset();
     d.resolved = decided(after);
+    d.left_ns = now_ns;
   }
 }
 
@@ -109,6 +110,7 @@ void CommitObserver::read_balances(const Storage& storage, NodeId node, NodeCach
 }
 
 void CommitObserver::changed(const ClusterView& view, NodeId node, TxId txid, TxState before) {
+  if (state_at(node, txid) != TxState::none) first_seen_ns_.try_emplace(txid, view.now_ns());
   on_change(node, txid, before, state_at(node, txid), view.now_ns());
   update_partial(txid);
   if (auto f = check_decision(node, txid, view.now_ns())) {
@@ -236,9 +238,56 @@ std::optional<Finding> CommitObserver::after_event(const ClusterView& view, Node
   return std::nullopt;
 }
 
-void CommitObserver::at_end(const ClusterView& view, const check::History& history, TimeNs, Report& report) {
+// Each transaction decided within the bound: see the header for the rule. The first finding is
+// the one with the earliest bound; the detail counts the others.
+void CommitObserver::check_decided(TimeNs calm_ns, TimeNs end_ns, Report& report) const {
+  assert(options_.decided_within_ns);
+  struct Late {
+    TimeNs deadline_ns = 0;
+    NodeId node = 0;
+    TxId txid = 0;
+  };
+  std::optional<Late> first;
+  std::uint64_t late = 0;
+  const auto judge = [&](NodeId node, TxId txid, bool undecided) {
+    auto it = first_seen_ns_.find(txid);
+    if (it == first_seen_ns_.end() || !undecided) return;
+    const TimeNs deadline_ns = std::max(calm_ns, it->second) + *options_.decided_within_ns;
+    if (deadline_ns > end_ns) return;  // its bound is past the end: not judged
+    ++late;
+    if (!first || deadline_ns < first->deadline_ns) first = Late{deadline_ns, node, txid};
+  };
+  for (const auto& [key, d] : doubts_) {
+    const auto [node, txid] = key;
+    if (!up_[node]) continue;
+    const bool open = in_doubt(state_at(node, txid));
+    const bool left_late = !open && d.left_ns > 0 &&
+                           d.left_ns > std::max(calm_ns, first_seen_ns_.at(txid)) + *options_.decided_within_ns;
+    judge(node, txid, open || left_late);
+  }
+  if (up_[kCoordinator]) {
+    for (const auto& [txid, s] : nodes_[kCoordinator].states) judge(kCoordinator, txid, in_doubt(s));
+  }
+  if (!first) return;
+  const TxState s = state_at(first->node, first->txid);
+  const auto dit = doubts_.find({first->node, first->txid});
+  const std::string state = in_doubt(s) ? fmt::format("still {} at the end ({} ms)", state_name(s), ns_to_ms(end_ns))
+                                        : fmt::format("{} only at {} ms", state_name(s), ns_to_ms(dit->second.left_ns));
+  report.findings.push_back(Finding{
+      Finding::Kind::liveness, "liveness", "transaction-undecided",
+      fmt::format("transaction {} is not decided at n{} by {} ms (max(calm {} ms, its first record {} ms) + {} ms): "
+                  "{}; {} (node, transaction) pair(s) not decided in time in all",
+                  first->txid, first->node, ns_to_ms(first->deadline_ns), ns_to_ms(calm_ns),
+                  ns_to_ms(first_seen_ns_.at(first->txid)), ns_to_ms(*options_.decided_within_ns), state, late),
+      first->deadline_ns,
+      {{"txid", first->txid}, {"node", first->node}, {"state", state_name(s)},
+       {"deadline_ms", ns_to_ms(first->deadline_ns)}, {"undecided", late}}});
+}
+
+void CommitObserver::at_end(const ClusterView& view, const check::History& history, TimeNs calm_ns, Report& report) {
   for (NodeId n = 0; n < nodes_.size(); ++n) refresh(view, n);
   const TimeNs now_ns = view.now_ns();
+  if (options_.decided_within_ns) check_decided(calm_ns, now_ns, report);
 
   // Agreement at the end: committed somewhere means committed or in doubt everywhere.
   for (TxId txid : partial_) {

@@ -14,11 +14,16 @@
 //   conservation  every audit a client saw succeed read the initial total;
 //   blocked       (liveness) a participant held a transaction in doubt — locks held — longer than
 //                 the bound while it was up; reported with how long.
+//   liveness:transaction-undecided  (with decided_within_ns) a node up at the end holds a
+//                 transaction in doubt at the end, or a participant up at the end left doubt only
+//                 after max(calm, the transaction's first record) + decided_within_ns; judged
+//                 for the transactions whose bound falls before the end (docs/protocols/commit.md).
 // Metrics for the run summary: transactions committed / aborted / blocked (and for how long),
 // messages per transaction, mean and p99 commit latency.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -34,6 +39,7 @@ struct ObserverOptions {
   std::string protocol;              // "twopc" / "threepc", for the summary
   TimeNs blocked_after_ns = 0;       // in doubt longer than this (while up) counts as blocked
   TimeNs blocking_bound_ns = 0;      // in doubt longer than this is a liveness finding
+  std::optional<TimeNs> decided_within_ns;  // every transaction decided this long after calm (or its begin)
 };
 
 class CommitObserver final : public Observer {
@@ -56,6 +62,7 @@ class CommitObserver final : public Observer {
     TimeNs held_ns = 0;
     std::optional<TimeNs> open_since_ns;       // set while in doubt and up
     bool resolved = false;
+    TimeNs left_ns = 0;                        // when it last left doubt (decided, or the record lost)
   };
 
   void refresh(const ClusterView& view, NodeId node);
@@ -71,6 +78,7 @@ class CommitObserver final : public Observer {
   void update_partial(TxId txid);
   TxState state_at(NodeId node, TxId txid) const;
   std::int64_t total_balance() const;
+  void check_decided(TimeNs calm_ns, TimeNs end_ns, Report& report) const;
 
   ObserverOptions options_;
   std::shared_ptr<const Counters> counters_;
@@ -82,6 +90,7 @@ class CommitObserver final : public Observer {
   std::set<TxId> partial_;
   std::set<TxId> reported_;        // transactions already reported by after_event
   std::map<std::pair<NodeId, TxId>, Doubt> doubts_;
+  std::map<TxId, TimeNs> first_seen_ns_;  // when some node (the coordinator included) first recorded it
   std::vector<Finding> pending_;   // findings produced by a rescan, returned one per event
 };
 

@@ -260,6 +260,7 @@ void Node::handle_request_vote(Context& ctx, NodeId from, const RequestVote& m) 
     send(ctx, from, RequestVoteResponse::make(term_, false, m.pre_vote));
     return;
   }
+  const TimeNs deadline_before_ns = election_deadline_ns_;
   if (m.term > term_ && !m.pre_vote) become_follower(ctx, m.term, std::nullopt);
   // A pre-vote for a later term is granted on the log alone; a vote in this term needs that we
   // have not voted for someone else (and, for a pre-vote in this term, know of no leader).
@@ -271,6 +272,12 @@ void Node::handle_request_vote(Context& ctx, NodeId from, const RequestVote& m) 
       persist_hard_state(ctx);
       reset_election_deadline(ctx, random_election_timeout(ctx));
     }
+    if (!m.pre_vote && options_.bugs.keep_timer_on_vote) {
+      // The bug: neither stepping to the candidate's term nor the vote restarts the timer, so a
+      // voter whose timeout was near campaigns against the leader it just elected.
+      election_deadline_ns_ = deadline_before_ns;
+      arm_election_timer(ctx);
+    }
     send(ctx, from, RequestVoteResponse::make(m.term, true, m.pre_vote));  // send() syncs the vote first
   } else {
     send(ctx, from, RequestVoteResponse::make(term_, false, m.pre_vote));
@@ -279,6 +286,7 @@ void Node::handle_request_vote(Context& ctx, NodeId from, const RequestVote& m) 
 
 void Node::handle_vote_response(Context& ctx, NodeId from, const RequestVoteResponse& m) {
   if (m.term > term_ && !(m.pre_vote && m.granted)) {
+    if (ignores_higher_term_reply()) return;
     become_follower(ctx, m.term, std::nullopt);
     return;
   }
@@ -352,6 +360,7 @@ void Node::handle_append(Context& ctx, NodeId from, const AppendEntries& m) {
 
 void Node::handle_append_response(Context& ctx, NodeId from, const AppendEntriesResponse& m) {
   if (m.term > term_) {
+    if (ignores_higher_term_reply()) return;
     become_follower(ctx, m.term, std::nullopt);
     return;
   }

@@ -97,6 +97,9 @@ class Node final : public Process {
   void broadcast_append(Context& ctx, bool send_if_empty);
   void start_round(Context& ctx);  // a heartbeat round: leadership confirmation for reads
   bool maybe_commit(Context& ctx);
+  // The bug ignore-higher-term-reply: a leader or (pre-)candidate drops a reply of a higher term
+  // instead of stepping down, so it goes on in its stale term.
+  bool ignores_higher_term_reply() const { return options_.bugs.ignore_higher_term_reply && role_ != Role::follower; }
   bool committed_in_current_term() const { return log_.term_at(commit_) == term_; }
   std::uint64_t quorum() const { return cluster_size_ / 2 + 1; }
   // The quorum-th largest of one value per node: what a majority has reached. Reorders `values`.

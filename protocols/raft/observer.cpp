@@ -31,8 +31,14 @@ std::optional<Finding> RaftObserver::after_event(const ClusterView& view, NodeId
     track = Track{};
     track.incarnation = process;
   }
-  if (!process) return std::nullopt;
-  return check_node(view, id, *static_cast<const Node*>(process), track);
+  const auto* node = static_cast<const Node*>(process);
+  if (leader_stable_within_ns_) {
+    if (!leadership_) leadership_.emplace(view.size(), *leader_stable_within_ns_);
+    leadership_->note(id, node != nullptr, node && node->role() == Role::leader, node ? node->term() : 0,
+                      view.now_ns());
+  }
+  if (!node) return std::nullopt;
+  return check_node(view, id, *node, track);
 }
 
 std::optional<Finding> RaftObserver::check_node(const ClusterView& view, NodeId id, const Node& node, Track& track) {
@@ -161,7 +167,10 @@ std::optional<Finding> RaftObserver::check_leader_complete(NodeId id, const Node
   return std::nullopt;
 }
 
-void RaftObserver::at_end(const ClusterView& view, const check::History&, TimeNs, Report& report) {
+void RaftObserver::at_end(const ClusterView& view, const check::History&, TimeNs calm_ns, Report& report) {
+  if (leadership_) {
+    if (auto f = leadership_->judge(calm_ns, view.now_ns())) report.findings.push_back(std::move(*f));
+  }
   std::uint64_t split_votes = 0;
   for (const std::uint64_t term : candidate_terms_) split_votes += leaders_.count(term) ? 0 : 1;
   std::optional<NodeId> leader;
@@ -184,6 +193,7 @@ void RaftObserver::at_end(const ClusterView& view, const check::History&, TimeNs
       {"committed", committed_.size()},
       {"final_leader", leader ? nlohmann::json(*leader) : nlohmann::json(nullptr)},
   };
+  if (leadership_) report.metrics["raft"]["leadership_changes"] = leadership_->changes();
 }
 
 }  // namespace dsim::raft

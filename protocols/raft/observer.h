@@ -9,6 +9,9 @@
 //                         commit index is volatile) and never passes its log's end.
 // Each check looks only at what changed since it last looked, so the cost per event is
 // proportional to the event's effect, not to the log length.
+//
+// With `leader_stable_within_ms` set it also judges leader stability after calm at the end
+// (liveness: leader-not-elected, leader-unstable; protocols/raft/leadership.h).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "protocols/raft/leadership.h"
 #include "sim/node/observer.h"
 
 namespace dsim::raft {
@@ -26,6 +30,10 @@ class Node;
 
 class RaftObserver final : public Observer {
  public:
+  // `leader_stable_within_ns`: the bound of the leader-stability oracle; nullopt turns it off.
+  explicit RaftObserver(std::optional<TimeNs> leader_stable_within_ns = std::nullopt)
+      : leader_stable_within_ns_(leader_stable_within_ns) {}
+
   std::optional<Finding> after_event(const ClusterView& view, NodeId node) override;
   void at_end(const ClusterView& view, const check::History& history, TimeNs calm_ns, Report& report) override;
 
@@ -59,6 +67,8 @@ class RaftObserver final : public Observer {
   std::optional<Finding> check_log_matching(NodeId id, const Node& node, Track& track);
   std::optional<Finding> check_leader_complete(NodeId id, const Node& node, std::uint64_t from_index);
 
+  std::optional<TimeNs> leader_stable_within_ns_;
+  std::optional<LeaderWatch> leadership_;  // made at the first event, when the cluster size is known
   std::vector<Track> tracks_;
   std::map<std::uint64_t, NodeId> leaders_;  // term -> the leader elected in it
   // Prefix hash of every (index, term) any log has held. Lookups only, never iterated.

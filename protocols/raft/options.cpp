@@ -21,6 +21,9 @@ Options read_options(ObjectReader& params) {
   o.max_inflight_msgs = static_cast<std::uint32_t>(params.integer("max_inflight_msgs", 16, 1, 10'000));
   o.max_pending_requests = static_cast<std::uint32_t>(params.integer("max_pending_requests", 1024, 1, 1'000'000));
   o.leader_noop = params.boolean("leader_noop", o.leader_noop);
+  if (params.has("leader_stable_within_ms")) {
+    o.leader_stable_within_ns = params.duration_ms("leader_stable_within_ms", kNsPerMs, kNsPerMs, 3600 * kNsPerSec);
+  }
   params.finish();
 
   // Cross-field checks, reported at the field a person would change.

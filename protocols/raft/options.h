@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -23,6 +24,9 @@ struct Bugs {
   bool unconfirmed_leader_read = false;  // a leader answers reads without confirming leadership
   bool no_truncate_on_conflict = false;  // overwrite a conflicting entry but keep the stale tail
   bool accept_stale_append = false;      // accept AppendEntries from a leader of an older term
+  // Liveness-only bugs, there to test the leader-stability oracle (leader_stable_within_ms):
+  bool ignore_higher_term_reply = false;  // a leader or candidate ignores a reply of a higher term
+  bool keep_timer_on_vote = false;        // granting a vote does not reset the election timer
 };
 
 struct Options {
@@ -40,6 +44,9 @@ struct Options {
   // at once. Without it (the basic algorithm of §5) earlier entries wait for the next client
   // write; a ReadIndex or lease read that finds no entry of the leader's term appends one.
   bool leader_noop = true;
+  // The leader-stability oracle (protocols/raft/leadership.h): a leader that keeps its office to
+  // the end must be in office by calm + this. Not part of the protocol: it changes no run.
+  std::optional<TimeNs> leader_stable_within_ns;
   Bugs bugs;
 };
 
@@ -68,6 +75,15 @@ inline constexpr BugInfo kBugs[] = {
      &Bugs::no_truncate_on_conflict},
     {"accept-stale-append", "a follower accepts AppendEntries from a leader of an older term",
      &Bugs::accept_stale_append},
+    // The two below break no safety property; they exist to test the leader-stability oracle.
+    {"ignore-higher-term-reply",
+     "a leader or candidate does not step down on a reply (to AppendEntries or RequestVote) carrying a higher "
+     "term (exists to test leader_stable_within_ms)",
+     &Bugs::ignore_higher_term_reply},
+    {"keep-timer-on-vote",
+     "granting a vote does not reset the election timer (nor does the step to the candidate's term that comes "
+     "with it) (exists to test leader_stable_within_ms)",
+     &Bugs::keep_timer_on_vote},
 };
 
 Bugs read_bugs(const std::set<std::string>& names);

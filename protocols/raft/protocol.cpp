@@ -14,7 +14,7 @@ class Raft final : public Protocol {
  public:
   explicit Raft(Options options) : options_(options) {}
   std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<Node>(options_); }
-  std::unique_ptr<Observer> make_observer() const override { return std::make_unique<RaftObserver>(); }
+  std::unique_ptr<Observer> make_observer() const override { return std::make_unique<RaftObserver>(options_.leader_stable_within_ns); }
 
  private:
   Options options_;

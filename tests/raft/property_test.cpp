@@ -7,6 +7,8 @@
 // RC_PARAMS="max_success=5000") for a long run.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <variant>
 #include <iostream>
 #include <map>
 
@@ -15,6 +17,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "protocols/raft/options.h"
+#include "sim/fuzz/property.h"
 #include "tests/raft/random_case.h"
 
 namespace dsim::raft::testing {
@@ -116,12 +119,30 @@ INSTANTIATE_TEST_SUITE_P(KnownBugs, RaftBugSearch, ::testing::ValuesIn(kBugBound
                            return name;
                          });
 
+// The liveness-only bugs break no safety property, so the search above cannot catch them: each
+// is caught by the leader-stability oracle in its shipped scenario (tests/raft/leadership_test.cpp),
+// and the fuzz figures are in docs/protocols/raft.md.
+constexpr const char* kLivenessBugs[] = {"ignore-higher-term-reply", "keep-timer-on-vote"};
+
 TEST(RaftBugSearch, EveryKnownBugHasABound) {
   for (const BugInfo& bug : kBugs) {
     bool found = false;
     for (const BugBound& b : kBugBounds) found = found || std::string(b.bug) == bug.name;
+    for (const char* b : kLivenessBugs) found = found || std::string(b) == bug.name;
     EXPECT_TRUE(found) << bug.name;
   }
+}
+
+// Swarm faults over the shipped happy path, whose leader-stability oracle is on: correct Raft
+// always has a stable leader within the bound after calm (1,000 seeds of `dsim fuzz` measured 0
+// failures). DSIM_RAFT_CASES widens it.
+TEST(RaftProperty, HappyPathLeaderStableAfterSwarmFaults) {
+  auto loaded = load_scenario(DSIM_SOURCE_DIR "/scenarios/raft/happy-path.json");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(loaded));
+  const Scenario base = std::get<Scenario>(std::move(loaded));
+  ASSERT_TRUE(base.cluster.params.contains("leader_stable_within_ms"));
+  const std::string failures = (std::filesystem::temp_directory_path() / "dsim-raft-failures").string();
+  check_property("HappyPathLeaderStableAfterSwarmFaults", 30, [&] { fuzz::swarm_property(base, failures); });
 }
 
 }  // namespace

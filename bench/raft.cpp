@@ -39,7 +39,7 @@ dsim::Scenario pingpong_scenario(std::int64_t duration_ms) {
       {"network", {{"latency", {{"dist", "normal"}, {"mean_ms", 1.0}, {"stddev_ms", 0.2}, {"floor_ms", 0.5}}}}},
       {"checks", {{"invariants", false}}},
       {"expect", {{"safety", "any"}, {"liveness", "any"}}},
-      {"run", {{"seed", 1}, {"duration_ms", duration_ms}}},
+      {"run", {{"seed", 1}, {"duration_ms", duration_ms}, {"messages_per_node_s_max", 0}, {"timers_per_node_s_max", 0}}},
   };
   auto parsed = dsim::parse_scenario(doc.dump(), "bench");
   return std::get<dsim::Scenario>(std::move(parsed));

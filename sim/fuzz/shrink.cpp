@@ -73,13 +73,6 @@ Scenario ending_at(const Scenario& s, TimeNs end_ns) {
   return c;
 }
 
-// The scenario without any fault: what the cause control runs.
-Scenario without_faults(const Scenario& s) {
-  Scenario c = s;
-  c.faults.clear();
-  return c;
-}
-
 class Shrinker {
  public:
   Shrinker(const Scenario& failing, const Trial& trial, const std::string& signature, const ShrinkOptions& options,
@@ -128,7 +121,7 @@ class Shrinker {
       control_ = CauseControl::none;  // no fault to blame: the signature alone decides
       return;
     }
-    const Trial bare = simulate(without_faults(current_));
+    const Trial bare = simulate(fault_free(current_));
     control_ = !bare.signature                ? CauseControl::faults
                : *bare.signature == signature_ ? CauseControl::none
                                                : CauseControl::signature;
@@ -139,7 +132,7 @@ class Shrinker {
     if (control_ == CauseControl::none) return true;
     if (candidate.faults.empty()) return false;  // its fault-free run is itself: it fails
     if (!budget_left()) return false;
-    const Trial bare = simulate(without_faults(candidate));
+    const Trial bare = simulate(fault_free(candidate));
     return control_ == CauseControl::faults ? !bare.signature : bare.signature != signature_;
   }
 
@@ -271,6 +264,13 @@ class Shrinker {
 };
 
 }  // namespace
+
+Scenario fault_free(const Scenario& s) {
+  Scenario c = s;
+  c.faults.clear();
+  c.checks.calm_ns = calm_time(s);
+  return c;
+}
 
 Trial trial_of(const RunResult& result) {
   Trial t;

@@ -54,6 +54,10 @@ struct Size {
 // another way, a candidate's fault-free run must not show the signature (`signature`).
 enum class CauseControl { faults, signature, none };
 
+// The control's scenario: `s` without its faults, judged from the same calm point (liveness after
+// calm needs operations after calm, with or without the faults that made calm late).
+Scenario fault_free(const Scenario& s);
+
 struct ShrinkResult {
   Scenario scenario;         // the smallest failing scenario found (the input when none smaller)
   Trial trial;               // its run

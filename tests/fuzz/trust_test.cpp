@@ -22,11 +22,6 @@ Scenario load(const std::string& path) {
   return std::get<Scenario>(std::move(loaded));
 }
 
-Scenario without_faults(Scenario s) {
-  s.faults.clear();
-  return s;
-}
-
 // A stand-in protocol, as a runner: the run fails when the pause of n2 (the cause) is present, and
 // also (for an unrelated reason, as one failing cas is "no progress") when a single operation is
 // left. An uncontrolled greedy shrink cuts the operations to one and then drops the cause.
@@ -63,7 +58,7 @@ TEST(FuzzShrinkCause, ACandidateThatFailsWithoutItsFaultsIsRejected) {
   ASSERT_EQ(shrunk.scenario.faults.size(), 1u) << "the noise goes, the cause stays";
   EXPECT_TRUE(is_cause(shrunk.scenario.faults[0]));
   EXPECT_GT(shrunk.scenario.workload.ops_max, 1) << "one operation fails without any fault: not the bug";
-  EXPECT_FALSE(fake_run(without_faults(shrunk.scenario)).signature);
+  EXPECT_FALSE(fake_run(fault_free(shrunk.scenario)).signature);
 }
 
 TEST(FuzzShrinkCause, AFailureThatNeedsNoFaultsShrinksOnItsSignature) {
@@ -140,7 +135,7 @@ TEST_P(ShippedBug, ShrunkFileFailsOnTheBugAndPassesWithoutIt) {
   EXPECT_FALSE(fixed_sig) << "with the bug switched off it fails with " << fixed_sig.value_or("") << ":\n"
                           << scenario_text(fixed);
   if (shrunk.control == CauseControl::faults) {
-    EXPECT_FALSE(signature(run_scenario(without_faults(shrunk.scenario)))) << "the faults are the cause";
+    EXPECT_FALSE(signature(run_scenario(fault_free(shrunk.scenario)))) << "the faults are the cause";
   }
 }
 

@@ -1,9 +1,11 @@
-// `dsim check FILE --model M`: is a recorded history linearizable? Exit 0 ok, 1 illegal,
-// 3 unknown (a budget ran out), 2 bad input. --lost-writes, --staleness and --t-visibility-ms
+// `dsim check FILE... --model M`: is a recorded history linearizable? Exit 0 ok, 1 illegal,
+// 3 unknown (a budget ran out), 2 bad input; with several files, one verdict line each, in one
+// process (start-up is paid once), and the worst exit code. --lost-writes, --staleness and --t-visibility-ms
 // add (or, without --model, replace it with) the weak-consistency checks: lost writes found
 // exit 1, no final read exit 3; staleness and t-visibility are measurements.
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -24,7 +26,7 @@ constexpr double kTimeoutSecondsMax = 30 * 24 * 3600;  // a month: beyond that, 
 constexpr std::uint64_t kBudgetMax = std::uint64_t{1} << 62;  // inside int64, with room to add
 
 struct CheckOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string model;
   std::string format = "auto";
   double timeout_s = 60;
@@ -37,32 +39,30 @@ struct CheckOptions {
   bool weak() const { return lost_writes || staleness || !t_visibility_ms.empty(); }
 };
 
-// The weak-consistency checks asked for: their figures into `out`, their text to stdout unless
-// JSON; returns the exit code they alone imply.
-int run_weak_checks(const CheckOptions& o, const check::History& h, nlohmann::json& out) {
+// The weak-consistency checks asked for: their figures into `out`, their text into `text`;
+// returns the exit code they alone imply.
+int run_weak_checks(const CheckOptions& o, const check::History& h, nlohmann::json& out, std::string& text) {
   int code = kExitHeld;
   if (o.lost_writes) {
     const auto r = check::check_lost_writes(h);
     out["lost_writes"] = check::to_json(r);
-    if (!o.json) std::cout << "lost writes: " << check::summary_line(r) << "\n";
+    text += "lost writes: " + check::summary_line(r) + "\n";
     code = r.violated() ? kExitViolated : r.inconclusive() ? kExitInconclusive : code;
   }
   if (o.staleness) {
     const auto r = check::check_staleness(h);
     out["staleness"] = check::to_json(r);
-    if (!o.json) std::cout << "staleness: " << check::summary_line(r) << "\n";
+    text += "staleness: " + check::summary_line(r) + "\n";
   }
   if (!o.t_visibility_ms.empty()) {
     std::vector<std::int64_t> t_ns;
     for (double ms : o.t_visibility_ms) t_ns.push_back(static_cast<std::int64_t>(ms * 1e6));
     const auto r = check::check_t_visibility(h, t_ns);
     out["t_visibility"] = check::to_json(r);
-    if (!o.json) {
-      std::cout << "t-visibility (t ms: reads, visible, P [95%]):\n";
-      for (const auto& b : r.buckets) {
-        std::cout << fmt::format("  {:>8}: {} {} {:.4f} [{:.4f}, {:.4f}]\n", static_cast<double>(b.t_ns) / 1e6, b.reads,
-                                 b.visible, b.probability(), b.low, b.high);
-      }
+    text += "t-visibility (t ms: reads, visible, P [95%]):\n";
+    for (const auto& b : r.buckets) {
+      text += fmt::format("  {:>8}: {} {} {:.4f} [{:.4f}, {:.4f}]\n", static_cast<double>(b.t_ns) / 1e6, b.reads,
+                          b.visible, b.probability(), b.low, b.high);
     }
   }
   return code;
@@ -77,9 +77,74 @@ int exit_code_of(check::Verdict verdict) {
   return kExitInconclusive;
 }
 
-int run_check(CheckOptions& options) {
-  // The --timeout budget starts now: reading and parsing a large history count toward it.
+// Of two files' exit codes, the one the command exits with: bad input, then a violation, then
+// an unproven verdict, then success. A CI job checking many histories fails on the worst.
+int worse(int a, int b) {
+  const auto rank = [](int code) {
+    return code == kExitBadInput ? 3 : code == kExitViolated ? 2 : code == kExitInconclusive ? 1 : 0;
+  };
+  return rank(b) > rank(a) ? b : a;
+}
+
+// One history's verdict: its exit code, its result as JSON and as text (an error for bad input).
+struct FileVerdict {
+  int code = kExitHeld;
+  nlohmann::json json = nlohmann::json::object();
+  std::string text;
+  std::string error;  // bad input: what is wrong, naming the file and line
+};
+
+FileVerdict check_file(const CheckOptions& options, const std::string& file, const check::Model* model,
+                       check::Format format) {
+  // The --timeout budget starts now, for each file: reading and parsing count toward it.
   const auto started = std::chrono::steady_clock::now();
+  check::CheckBudget budget = options.budget;
+  if (options.timeout_s > 0) {
+    budget.deadline =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeout_s));
+  }
+  FileVerdict v;
+  const check::ParseResult parsed = check::load_history(file, format, model, budget.deadline);
+  if (parsed.error) {
+    v.code = kExitBadInput;
+    v.error = parsed.error->to_string();
+    return v;
+  }
+  int code = kExitHeld;
+  if (model) {
+    check::LinearizabilityResult result;
+    if (parsed.timed_out) {
+      const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      result.verdict = check::Verdict::unknown;
+      result.reason = fmt::format("the --timeout of {} s ran out while reading the history ({:.1f} s)", options.timeout_s, read_s);
+    } else {
+      result = check::check_linearizability(parsed.history, *model, budget, !options.no_split);
+    }
+    v.json = check::to_json(result, parsed.history);
+    v.text = check::describe(result, parsed.history);
+    code = exit_code_of(result.verdict);
+  }
+  const int weak_code = options.weak() ? run_weak_checks(options, parsed.history, v.json, v.text) : kExitHeld;
+  v.code = code == kExitHeld ? weak_code : code;
+  return v;
+}
+
+// With several files, each gets one line: its verdict's first line (text), or one JSON object
+// (--json, JSON lines) with "file" and "exit" added.
+void print_line(const CheckOptions& options, const std::string& file, const FileVerdict& v) {
+  if (options.json) {
+    nlohmann::json line = v.json;
+    line["file"] = file;
+    line["exit"] = v.code;
+    if (!v.error.empty()) line["error"] = v.error;
+    std::cout << line.dump() << "\n";
+    return;
+  }
+  const std::string what = !v.error.empty() ? "bad input: " + v.error : v.text.substr(0, v.text.find('\n'));
+  std::cout << terminal_safe(file) << ": " << terminal_safe(what) << "\n";
+}
+
+int run_check(const CheckOptions& options) {
   if (options.model.empty() && !options.weak()) {
     std::cerr << "dsim check: expected --model, --lost-writes, --staleness or --t-visibility-ms, found none\n";
     return kExitBadInput;
@@ -95,35 +160,28 @@ int run_check(CheckOptions& options) {
   const std::optional<check::Format> format = check::parse_format_name(options.format);
   // CLI11 has checked both names; these are the invariants it established.
   if ((model == nullptr && !options.model.empty()) || !format) return kExitBadInput;
-  if (options.timeout_s > 0) {
-    options.budget.deadline =
-        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeout_s));
+
+  if (options.files.size() == 1) {  // one history: its full explanation
+    const FileVerdict v = check_file(options, options.files[0], model, *format);
+    if (!v.error.empty()) std::cerr << "dsim check: " << terminal_safe(v.error) << "\n";
+    if (!v.error.empty()) return v.code;
+    std::cout << (options.json ? v.json.dump(2) + "\n" : terminal_safe(v.text));
+    return v.code;
   }
-  const check::ParseResult parsed = check::load_history(options.file, *format, model, options.budget.deadline);
-  if (parsed.error) {
-    std::cerr << "dsim check: " << terminal_safe(parsed.error->to_string()) << "\n";
-    return kExitBadInput;
+  int code = kExitHeld;
+  std::map<int, std::size_t> counts;
+  for (const std::string& file : options.files) {
+    const FileVerdict v = check_file(options, file, model, *format);
+    print_line(options, file, v);
+    code = worse(code, v.code);
+    ++counts[v.code];
   }
-  if (!model) {
-    nlohmann::json out = nlohmann::json::object();
-    const int code = run_weak_checks(options, parsed.history, out);
-    if (options.json) std::cout << out.dump(2) << "\n";
-    return code;
+  if (!options.json) {
+    std::cerr << fmt::format("dsim check: {} histories: {} held, {} violated, {} inconclusive, {} bad input\n",
+                             options.files.size(), counts[kExitHeld], counts[kExitViolated], counts[kExitInconclusive],
+                             counts[kExitBadInput]);
   }
-  check::LinearizabilityResult result;
-  if (parsed.timed_out) {
-    const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    result.verdict = check::Verdict::unknown;
-    result.reason = fmt::format("the --timeout of {} s ran out while reading the history ({:.1f} s)", options.timeout_s, read_s);
-  } else {
-    result = check::check_linearizability(parsed.history, *model, options.budget, !options.no_split);
-  }
-  nlohmann::json out = check::to_json(result, parsed.history);
-  if (!options.json) std::cout << terminal_safe(check::describe(result, parsed.history));
-  const int weak_code = options.weak() ? run_weak_checks(options, parsed.history, out) : kExitHeld;
-  if (options.json) std::cout << out.dump(2) << "\n";
-  const int code = exit_code_of(result.verdict);
-  return code == kExitHeld ? weak_code : code;
+  return code;
 }
 
 }  // namespace
@@ -132,7 +190,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* command = app.add_subcommand(
       "check", "Check a recorded history for linearizability against a model");
-  command->add_option("file", options->file, "History file (Jepsen log, EDN lines, dsim JSON)")
+  command->add_option("files", options->files,
+                      "History files (Jepsen log, EDN lines, dsim JSON); with several, one verdict line each "
+                      "(JSON lines with --json) and the exit code of the worst")
       ->required();
   command->add_option("--model", options->model,
                       "Sequential model to check against (required unless a weak-consistency check is asked)")

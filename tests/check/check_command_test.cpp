@@ -107,5 +107,35 @@ TEST(CheckCommand, UnknownModelOrMissingFileIsBadInput) {
   EXPECT_NE(missing.err.find("/nonexistent/h.log: cannot open"), std::string::npos) << missing.err;
 }
 
+// Many histories in one process: a verdict line each, in the order given, and the exit code of
+// the worst (bad input over a violation over an unproven verdict over a pass).
+TEST(CheckCommand, ManyFilesOneLineEachAndTheWorstExitCode) {
+  const std::string ok = write_file("many-ok.log", kOkLog), bad = write_file("many-bad.log", kBadLog);
+  const std::string broken = write_file("many-broken.log", std::string(kOkLog) + "INFO  jepsen.util - 1\t:inv");
+  const CommandRun two = run_check({ok, bad, ok, "--model", "register"});
+  EXPECT_EQ(two.exit_code, kExitViolated);
+  const std::string ok_line = ok + ": ok: linearizable (2 operations, 1 partition, 2 search steps)\n";
+  EXPECT_EQ(two.out, ok_line + bad + ": illegal: 1 key(s) not linearizable\n" + ok_line) << two.out;
+  EXPECT_NE(two.err.find("3 histories: 2 held, 1 violated, 0 inconclusive, 0 bad input"), std::string::npos) << two.err;
+
+  const CommandRun three = run_check({bad, broken, ok, "--model", "register", "--json"});
+  EXPECT_EQ(three.exit_code, kExitBadInput) << "bad input is the worst: a history went unchecked";
+  std::vector<nlohmann::json> lines;
+  std::size_t from = 0;
+  while (from < three.out.size()) {
+    const std::size_t nl = three.out.find('\n', from);
+    lines.push_back(nlohmann::json::parse(three.out.substr(from, nl - from)));
+    from = nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 3u) << three.out;
+  EXPECT_EQ(lines[0]["file"], bad);
+  EXPECT_EQ(lines[0]["verdict"], "illegal");
+  EXPECT_EQ(lines[0]["exit"], kExitViolated);
+  EXPECT_EQ(lines[1]["exit"], kExitBadInput);
+  EXPECT_NE(lines[1]["error"].get<std::string>().find(broken + ":5: expected an :f"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2]["verdict"], "ok");
+  EXPECT_EQ(run_check({ok, ok, "--model", "register"}).exit_code, kExitHeld);
+}
+
 }  // namespace
 }  // namespace dsim::cli

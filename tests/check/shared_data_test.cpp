@@ -1,8 +1,14 @@
 // Every history under ../shared/data gets the verdict VERDICTS.md lists for it. The data is
 // not part of the repository; without it the test skips.
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
@@ -68,6 +74,39 @@ TEST(SharedData, EveryHistoryGetsItsListedVerdict) {
           << "split=" << split << ": " << describe(result, parsed.history);
     }
   }
+}
+
+// The same verdicts from one `dsim check` process over every Jepsen etcd history (the batch
+// path a CI job uses): a JSON line per file, in order, and exit 1 since some are not linearizable.
+TEST(SharedData, OneCheckProcessGivesEveryEtcdVerdict) {
+  if (!std::filesystem::exists(kDataDir)) {
+    GTEST_SKIP() << "no shared histories at " << kDataDir << "; nothing to check";
+  }
+  std::map<std::string, bool> expected;  // absolute path -> linearizable
+  std::string command = std::string(DSIM_BINARY) + " check --model cas-register --json";
+  for (const Expectation& e : read_verdicts()) {
+    if (e.file.rfind("jepsen-etcd/", 0) != 0) continue;
+    const std::string path = (kDataDir / e.file).string();
+    expected[path] = e.linearizable;
+    command += " '" + path + "'";
+  }
+  ASSERT_FALSE(expected.empty());
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::size_t lines = 0;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line); ++lines) {
+    const auto j = nlohmann::json::parse(line);
+    const std::string file = j["file"].get<std::string>();
+    ASSERT_TRUE(expected.count(file)) << file;
+    EXPECT_EQ(j["verdict"], expected[file] ? "ok" : "illegal") << file;
+  }
+  EXPECT_EQ(lines, expected.size());
 }
 
 }  // namespace

@@ -28,9 +28,27 @@ namespace {
 // The seed's profile, then its faults. Each draw has its own stream (the run's network and
 // workload draw from theirs), and a scenario with one profile draws no profile at all: the swarm
 // alone gives the schedules it gave before profiles existed.
-std::vector<FaultAction> draw_faults(const Scenario& s, std::uint64_t seed, const FuzzLimits& limits) {
+const NemesisProfile& draw_profile(const Scenario& s, std::uint64_t seed) {
+  static const NemesisProfile kSwarm;  // a scenario built in code, never parsed, has no profiles
+  if (s.fuzz.profiles.empty()) return kSwarm;
   Rng profile_rng = Rng::derive(seed, "fuzz-profile");
-  const NemesisProfile& profile = pick_profile(s.fuzz.profiles, profile_rng);
+  return pick_profile(s.fuzz.profiles, profile_rng);
+}
+
+// The profile's cluster parameters, one value each from its own stream (in name order), so a
+// profile without parameters draws nothing and leaves every other draw as it was.
+void draw_params(const NemesisProfile& profile, std::uint64_t seed, Scenario& s) {
+  if (profile.params.empty()) return;
+  Rng rng = Rng::derive(seed, "fuzz-params");
+  if (!s.cluster.params.is_object()) s.cluster.params = nlohmann::json::object();
+  for (const auto& [name, values] : profile.params) {
+    assert(!values.empty());
+    s.cluster.params[name] = values[rng.below(values.size())];
+  }
+}
+
+std::vector<FaultAction> draw_faults(const Scenario& s, const NemesisProfile& profile, std::uint64_t seed,
+                                     const FuzzLimits& limits) {
   if (profile.kind != NemesisProfile::Kind::swarm) {
     Rng rng = Rng::derive(seed, "fuzz-nemesis");
     return nemesis_faults(profile, limits.faults_from_ns, limits.faults_until_ns, s.cluster.size(), rng);
@@ -51,8 +69,10 @@ Scenario fuzz_scenario(const Scenario& base, std::uint64_t seed) {
   s.run.seed = seed;
   s.name = fmt::format("{}-seed-{}", base.name, seed);
   const FuzzLimits limits = derive_limits(base);
+  const NemesisProfile& profile = draw_profile(s, seed);
+  draw_params(profile, seed, s);
   if (limits.faults_until_ns > limits.faults_from_ns && s.cluster.size() > 0) {
-    std::vector<FaultAction> drawn = draw_faults(s, seed, limits);
+    std::vector<FaultAction> drawn = draw_faults(s, profile, seed, limits);
     // The scenario's own faults come first at equal times (the stable order of the file).
     s.faults.insert(s.faults.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
     std::stable_sort(s.faults.begin(), s.faults.end(),

@@ -22,6 +22,32 @@ constexpr std::uint32_t kChainsMax = 16;
 constexpr std::uint32_t kChainLengthMax = 100;
 constexpr std::uint32_t kRestartsMax = 32;
 constexpr TimeNs kProfileTimeMax = 3600 * kNsPerSec;
+constexpr std::size_t kParamsMax = 16;       // parameters one profile sets
+constexpr std::size_t kParamValuesMax = 16;  // values each is drawn from
+
+// "params": {"name": [v1, v2, ...]}: each a non-empty list of JSON scalars. Whether the protocol
+// accepts each value is for the scenario reader to say, once it knows the cluster.
+std::map<std::string, std::vector<json>> read_params(const json& value, const std::string& path, Diagnostics& diag) {
+  std::map<std::string, std::vector<json>> out;
+  const std::string what = fmt::format("an object of at most {} parameters, each a list of 1 to {} values", kParamsMax,
+                                       kParamValuesMax);
+  if (!value.is_object() || value.size() > kParamsMax) {
+    diag.expected(path, what, value);
+    return out;
+  }
+  for (const auto& [name, values] : value.items()) {
+    const std::string at = json_path(path, name);
+    if (!values.is_array() || values.empty() || values.size() > kParamValuesMax) {
+      diag.expected(at, fmt::format("a list of 1 to {} values", kParamValuesMax), values);
+      continue;
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i].is_structured()) diag.expected(json_path(at, i), "a number, string, boolean or null", values[i]);
+    }
+    out[name] = values.get<std::vector<json>>();
+  }
+  return out;
+}
 
 // [min, max] or one number; each within [lo, hi] and min <= max.
 template <class T, class Read>
@@ -69,6 +95,7 @@ std::optional<NemesisProfile> read_profile(const json& value, const std::string&
   const std::string kind = r.choice("kind", "swarm", {"swarm", "isolations", "partition-restarts"});
   p.kind = kind == "isolations" ? Kind::isolations : kind == "partition-restarts" ? Kind::partition_restarts : Kind::swarm;
   p.weight = r.number("weight", 1, 0.001, 1000);
+  if (const json* params = r.raw("params")) p.params = read_params(*params, r.path("params"), diag);
   if (p.kind == Kind::isolations) {
     if (const json* select = r.raw("select")) p.select = read_selector(*select, r.path("select"), diag);
     p.chains = count_range(r, "chains", p.chains, kChainsMax);
@@ -146,6 +173,7 @@ json fuzz_to_json(const FuzzSpec& fuzz) {
   json profiles = json::array();
   for (const NemesisProfile& p : fuzz.profiles) {
     json out = {{"kind", nemesis_kind_name(p.kind)}, {"weight", p.weight}};
+    if (!p.params.empty()) out["params"] = p.params;
     if (p.kind == Kind::isolations) {
       if (p.select) out["select"] = selector_to_json(*p.select);
       out["chains"] = range_json(p.chains);

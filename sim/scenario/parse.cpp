@@ -88,6 +88,7 @@ class ScenarioReader {
   void read_broadcast(const json& value, const std::string& path);
   void read_expect(const json& value);
   void read_fuzz_section(const json* value);
+  void check_profile_params();
   void check_workload_served(ObjectReader& r);
   void check_model_fits(const std::string& model, const std::string& path);
   void check_expect_is_checked(ObjectReader& r);
@@ -105,6 +106,29 @@ class ScenarioReader {
 void ScenarioReader::read_fuzz_section(const json* value) {
   const json defaults = default_fuzz_json(protocol_ ? protocol_->name : "");
   if (auto fuzz = read_fuzz(value ? *value : defaults, "/fuzz", diag_)) scenario_.fuzz = std::move(*fuzz);
+  check_profile_params();
+}
+
+// Every value a profile may draw must be one the protocol accepts in this cluster: each is tried
+// in cluster.params in place of its own, and a refusal is reported at the value.
+void ScenarioReader::check_profile_params() {
+  if (!protocol_ || !nodes_.known() || nodes_.size() < protocol_->nodes_min) return;
+  for (std::size_t i = 0; i < scenario_.fuzz.profiles.size(); ++i) {
+    for (const auto& [name, values] : scenario_.fuzz.profiles[i].params) {
+      for (std::size_t j = 0; j < values.size(); ++j) {
+        json params = scenario_.cluster.params.is_object() ? scenario_.cluster.params : json::object();
+        params[name] = values[j];
+        Diagnostics tried;
+        ObjectReader reader(params, "/cluster/params", tried);
+        protocol_->validate(reader, nodes_.size());
+        reader.finish();
+        if (tried.ok()) continue;
+        const std::string at = json_path(json_path(json_path(json_path("/fuzz/profiles", i), "params"), name), j);
+        diag_.error(at, fmt::format("{} refuses it as cluster.params.{}: {}", protocol_->name, name,
+                                    tried.list().front().message));
+      }
+    }
+  }
 }
 
 void ScenarioReader::read_run(const json& value) {

@@ -268,6 +268,10 @@ struct NemesisProfile {
   Range<std::uint32_t> down_before{0, 1};  // majority nodes crashed before the cut, back after it
   Range<std::uint32_t> restarts{1, 3};     // rolling crash-restarts of the other majority nodes
   Range<TimeNs> restart_ns{20 * kNsPerMs, 80 * kNsPerMs};
+  // Any kind: cluster parameters this profile sets, one value drawn per seed from each list (a
+  // leader nemesis wants Raft without its no-op, one entry per AppendEntries). Sorted by name,
+  // so the draws are in a fixed order.
+  std::map<std::string, std::vector<nlohmann::json>> params;
 
   bool operator==(const NemesisProfile&) const = default;
 };

@@ -46,6 +46,15 @@ TEST(FuzzSection, BadProfilesAreNamedByPath) {
        "/fuzz/profiles/0/select/annotated: expected a non-empty object"},
       {{{"profiles", {{{"kind", "partition-restarts"}, {"restarts", 33}}}}}, "/fuzz/profiles/0/restarts: expected an integer"},
       {{{"profiles", {{{"kind", "swarm"}, {"weight", 0}}}}}, "/fuzz/profiles/0/weight: expected"},
+      {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", true}}}}}}},
+       "/fuzz/profiles/0/params/leader_noop: expected a list of 1 to 16 values"},
+      {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", {{1, 2}}}}}}}}},
+       "/fuzz/profiles/0/params/leader_noop/0: expected a number, string, boolean or null"},
+      // Each value is tried in the cluster: the protocol's own validator judges it.
+      {{{"profiles", {{{"kind", "swarm"}, {"params", {{"max_append_entries", {1, 0}}}}}}}},
+       "/fuzz/profiles/0/params/max_append_entries/1: raft refuses it as cluster.params.max_append_entries: "},
+      {{{"profiles", {{{"kind", "swarm"}, {"params", {{"no_such_param", {1}}}}}}}},
+       "/fuzz/profiles/0/params/no_such_param/0: raft refuses it as cluster.params.no_such_param: unknown key"},
   };
   for (const auto& [fuzz, wanted] : cases) {
     const std::string got = first_problem(doc_with(fuzz));
@@ -58,11 +67,12 @@ TEST(FuzzSection, WritesBackExactlyAndLeavesTheDefaultOut) {
                       {{{"kind", "swarm"}, {"weight", 2}},
                        {{"kind", "isolations"}, {"select", {{"annotated", {{"role", "leader"}}}, {"pick", "newest"}}},
                         {"gap_ms", {50, 75.5}}},
-                       {{"kind", "partition-restarts"}, {"restarts", 2}}}}};
+                       {{"kind", "partition-restarts"}, {"restarts", 2}, {"params", {{"leader_noop", {false, true}}}}}}}};
   const Scenario s = std::get<Scenario>(parse(doc_with(fuzz)));
   ASSERT_EQ(s.fuzz.profiles.size(), 3u);
   EXPECT_EQ(s.fuzz.profiles[1].gap_ns.max, 75'500'000);
   EXPECT_EQ(s.fuzz.profiles[2].restarts.min, 2u);
+  EXPECT_EQ(s.fuzz.profiles[2].params.at("leader_noop"), (std::vector<json>{false, true}));
   const json written = to_json(s);
   ASSERT_TRUE(written.contains("fuzz"));
   EXPECT_EQ(std::get<Scenario>(parse(written)), s);
@@ -197,6 +207,33 @@ TEST(Nemesis, FuzzScenarioDrawsTheProfilesFaults) {
     EXPECT_EQ(partitions, 1u);
     EXPECT_EQ(fuzz::fuzz_scenario(base, seed), s);
   }
+}
+
+// A profile's parameters are drawn per seed from their own stream, only on the seeds that draw
+// that profile, and the seeds that draw another profile are exactly what they were without it.
+TEST(Nemesis, ProfileParamsAreDrawnOnlyWhereTheProfileIs) {
+  const json iso = {{"kind", "isolations"}, {"weight", 1}, {"params", {{"max_append_entries", {1, 2}}, {"leader_noop", {false}}}}};
+  const json bare = {{"kind", "isolations"}, {"weight", 1}};
+  const Scenario with = std::get<Scenario>(parse(doc_with({{"profiles", {{{"kind", "swarm"}, {"weight", 1}}, iso}}})));
+  const Scenario without = std::get<Scenario>(parse(doc_with({{"profiles", {{{"kind", "swarm"}, {"weight", 1}}, bare}}})));
+  std::set<json> drawn;
+  std::size_t isolated = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const Scenario a = fuzz::fuzz_scenario(with, seed), b = fuzz::fuzz_scenario(without, seed);
+    EXPECT_EQ(a.faults, b.faults) << seed << ": the parameters move no fault";
+    const bool selected = a.cluster.params.contains("leader_noop");
+    isolated += selected;
+    if (!selected) {
+      EXPECT_EQ(a.cluster.params, b.cluster.params) << seed;
+      continue;
+    }
+    EXPECT_EQ(a.cluster.params["leader_noop"], false);
+    drawn.insert(a.cluster.params["max_append_entries"]);
+    EXPECT_EQ(fuzz::fuzz_scenario(with, seed), a);
+  }
+  EXPECT_GT(isolated, 5u);
+  EXPECT_LT(isolated, 35u);
+  EXPECT_EQ(drawn, (std::set<json>{1, 2}));
 }
 
 }  // namespace

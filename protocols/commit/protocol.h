@@ -19,24 +19,25 @@ inline TimeNs ms_param(const ClusterConfig& config, const char* key, TimeNs fall
   return ms_value_to_ns(config.params[key]).value();
 }
 
-// decided_within_ms, shared by both protocols: optional (absent: the oracle is off), 1 ms .. 1 h.
-inline void validate_decided_within(ObjectReader& params) {
+// The observer's parameters, the same for both protocols: blocking_bound_ms (default 2 s) and
+// decided_within_ms (optional; absent, the oracle is off), each 1 ms .. 1 h.
+inline constexpr TimeNs kBlockingBoundDefaultNs = 2 * kNsPerSec;
+inline void validate_observer_params(ObjectReader& params) {
+  params.duration_ms("blocking_bound_ms", kBlockingBoundDefaultNs, kNsPerMs, 3600 * kNsPerSec);
   if (params.has("decided_within_ms")) params.duration_ms("decided_within_ms", kNsPerMs, kNsPerMs, 3600 * kNsPerSec);
-}
-inline std::optional<TimeNs> decided_within(const ClusterConfig& config) {
-  if (!config.params.contains("decided_within_ms")) return std::nullopt;
-  return ms_param(config, "decided_within_ms", 0);
 }
 
 template <class NodeT, class OptionsT>
 class CommitProtocol final : public Protocol {
  public:
-  CommitProtocol(std::string name, OptionsT options, TimeNs blocking_bound_ns, std::optional<TimeNs> decided_within_ns)
+  // `config` has passed validate_observer_params: the observer's parameters are read from it.
+  CommitProtocol(std::string name, OptionsT options, const ClusterConfig& config)
       : name_(std::move(name)),
         options_(std::move(options)),
-        blocking_bound_ns_(blocking_bound_ns),
-        decided_within_ns_(decided_within_ns),
-        counters_(std::make_shared<Counters>()) {}
+        blocking_bound_ns_(ms_param(config, "blocking_bound_ms", kBlockingBoundDefaultNs)),
+        counters_(std::make_shared<Counters>()) {
+    if (config.params.contains("decided_within_ms")) decided_within_ns_ = ms_param(config, "decided_within_ms", 0);
+  }
 
   std::unique_ptr<Process> make_node(NodeId) const override { return std::make_unique<NodeT>(options_, counters_); }
 

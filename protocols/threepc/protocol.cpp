@@ -17,8 +17,7 @@ void register_threepc(ProtocolRegistry& registry) {
         params.duration_ms("decision_timeout_ms", 300 * kNsPerMs, kNsPerMs, 60 * kNsPerSec);
         params.duration_ms("termination_timeout_ms", 100 * kNsPerMs, kNsPerMs, 60 * kNsPerSec);
         params.duration_ms("retry_ms", 20 * kNsPerMs, kNsPerMs / 10, 10 * kNsPerSec);
-        params.duration_ms("blocking_bound_ms", 2 * kNsPerSec, kNsPerMs, 3600 * kNsPerSec);
-        commit::validate_decided_within(params);
+        commit::validate_observer_params(params);
         params.finish();
       },
       [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
@@ -30,9 +29,7 @@ void register_threepc(ProtocolRegistry& registry) {
         o.termination_timeout_ns = commit::ms_param(config, "termination_timeout_ms", o.termination_timeout_ns);
         o.retry_ns = commit::ms_param(config, "retry_ms", o.retry_ns);
         o.bug_precommit_timeout_aborts = config.bugs.count("precommit-timeout-aborts") > 0;
-        const TimeNs blocking_bound_ns = commit::ms_param(config, "blocking_bound_ms", 2 * kNsPerSec);
-        return std::make_unique<commit::CommitProtocol<Node, Options>>("threepc", o, blocking_bound_ns,
-                                                                      commit::decided_within(config));
+        return std::make_unique<commit::CommitProtocol<Node, Options>>("threepc", o, config);
       }};
   // As twopc: the bank, checked by the observer (blocked transactions are liveness findings).
   info.workloads = {{"bank", {}}};

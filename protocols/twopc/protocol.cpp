@@ -16,8 +16,7 @@ void register_twopc(ProtocolRegistry& registry) {
         params.duration_ms("decision_timeout_ms", 100 * kNsPerMs, kNsPerMs, 60 * kNsPerSec);
         params.duration_ms("retry_ms", 20 * kNsPerMs, kNsPerMs / 10, 10 * kNsPerSec);
         params.boolean("cooperative_termination", false);
-        params.duration_ms("blocking_bound_ms", 2 * kNsPerSec, kNsPerMs, 3600 * kNsPerSec);
-        commit::validate_decided_within(params);
+        commit::validate_observer_params(params);
         params.finish();
       },
       [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
@@ -29,9 +28,7 @@ void register_twopc(ProtocolRegistry& registry) {
         o.cooperative_termination = config.params.value("cooperative_termination", false);
         o.bug_commit_before_log = config.bugs.count("commit-before-log") > 0;
         o.bug_skip_prepare_sync = config.bugs.count("skip-prepare-sync") > 0;
-        const TimeNs blocking_bound_ns = commit::ms_param(config, "blocking_bound_ms", 2 * kNsPerSec);
-        return std::make_unique<commit::CommitProtocol<Node, Options>>("twopc", o, blocking_bound_ns,
-                                                                      commit::decided_within(config));
+        return std::make_unique<commit::CommitProtocol<Node, Options>>("twopc", o, config);
       }};
   // Transfers and audits over the bank; the observer checks atomic commit and money, and reports
   // transactions blocked beyond blocking_bound_ms as liveness findings. A coordinator needs at

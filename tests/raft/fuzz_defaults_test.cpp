@@ -5,12 +5,12 @@
 // bound is missed with odds below 1 in 1,000; the test stops at the first find, so it costs 49 runs.
 #include <cstdint>
 #include <iostream>
-#include <variant>
 
 #include <gtest/gtest.h>
 
 #include "sim/fuzz/generator.h"
 #include "sim/world/run.h"
+#include "tests/raft/random_case.h"
 
 namespace dsim::fuzz {
 namespace {
@@ -18,9 +18,7 @@ namespace {
 constexpr std::uint64_t kFigure8SeedsMax = 1000;
 
 Scenario happy_path_with(const std::string& bug) {
-  auto loaded = load_scenario(DSIM_SOURCE_DIR "/scenarios/raft/happy-path.json");
-  EXPECT_TRUE(std::holds_alternative<Scenario>(loaded));
-  Scenario s = std::get<Scenario>(std::move(loaded));
+  Scenario s = raft::testing::load_shipped("happy-path.json");
   s.cluster.bugs = {bug};
   return s;
 }

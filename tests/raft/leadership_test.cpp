@@ -11,6 +11,8 @@
 #include "sim/scenario/scenario.h"
 #include "sim/world/run.h"
 
+#include "tests/raft/random_case.h"
+
 namespace dsim::raft {
 namespace {
 
@@ -129,16 +131,7 @@ TEST(LeaderStableParam, ValidatedWithItsPath) {
 
 // ---- The shipped scenarios -------------------------------------------------------------------
 
-const std::string kDir = std::string(DSIM_SOURCE_DIR) + "/scenarios/raft/";
-
-Scenario load(const std::string& name) {
-  auto loaded = load_scenario(kDir + name);
-  if (auto* diag = std::get_if<Diagnostics>(&loaded)) {
-    ADD_FAILURE() << diag->format(name);
-    return Scenario{};
-  }
-  return std::get<Scenario>(std::move(loaded));
-}
+using testing::load_shipped;
 
 std::vector<std::string> liveness_ids(const RunResult& r) {
   std::vector<std::string> ids;
@@ -152,7 +145,7 @@ class LivenessBugScenario : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LivenessBugScenario, TheOracleCatchesTheBugAndTheFixedBuildPasses) {
   const std::string bug = GetParam();
-  Scenario scenario = load("bug-" + bug + ".json");
+  Scenario scenario = load_shipped("bug-" + bug + ".json");
   ASSERT_EQ(scenario.cluster.bugs, std::set<std::string>{bug});
   const RunResult with_bug = run_scenario(scenario);
   EXPECT_TRUE(with_bug.expectation_held) << with_bug.expectation_detail;
@@ -178,7 +171,7 @@ INSTANTIATE_TEST_SUITE_P(KnownBugs, LivenessBugScenario,
 
 TEST(LeaderStableParam, ChangesNoRun) {
   // The oracle observes; the run (and so its fingerprint) is the same with it off.
-  Scenario on = load("happy-path.json");
+  Scenario on = load_shipped("happy-path.json");
   ASSERT_TRUE(on.cluster.params.contains("leader_stable_within_ms"));
   Scenario off = on;
   off.cluster.params.erase("leader_stable_within_ms");

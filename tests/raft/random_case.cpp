@@ -8,6 +8,7 @@
 #include <variant>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/rng.h"
@@ -185,6 +186,15 @@ std::optional<Finding> first_liveness_violation(const RunResult& result) {
     if (f.kind == Finding::Kind::liveness) return f;
   }
   return std::nullopt;
+}
+
+Scenario load_shipped(const std::string& name) {
+  auto loaded = load_scenario(kShippedDir + name);
+  if (auto* diag = std::get_if<Diagnostics>(&loaded)) {
+    ADD_FAILURE() << diag->format(name);
+    return Scenario{};
+  }
+  return std::get<Scenario>(std::move(loaded));
 }
 
 std::string write_reproduction(const Scenario& scenario, const std::string& label) {

@@ -26,6 +26,12 @@ inline constexpr bool kSanitized = false;
 inline constexpr bool kSanitized = false;
 #endif
 
+// scenarios/raft/, where the shipped Raft scenarios are.
+inline const std::string kShippedDir = std::string(DSIM_SOURCE_DIR) + "/scenarios/raft/";
+// The shipped scenario `name` (a file in kShippedDir); a test failure, and an empty scenario,
+// when it does not load.
+Scenario load_shipped(const std::string& name);
+
 // The scenario for `seed`, with `bugs` switched on.
 Scenario random_case(std::uint64_t seed, const std::set<std::string>& bugs = {});
 

@@ -10,27 +10,20 @@
 #include "sim/scenario/scenario.h"
 #include "sim/world/run.h"
 
+#include "tests/raft/random_case.h"
+
 namespace dsim::raft {
 namespace {
 
-const std::string kDir = std::string(DSIM_SOURCE_DIR) + "/scenarios/raft/";
-
-Scenario load(const std::string& name) {
-  auto loaded = load_scenario(kDir + name);
-  if (auto* diag = std::get_if<Diagnostics>(&loaded)) {
-    ADD_FAILURE() << diag->format(name);
-    return Scenario{};
-  }
-  return std::get<Scenario>(std::move(loaded));
-}
+using testing::load_shipped;
 
 TEST(RaftScenarios, EveryClaimHolds) {
   std::size_t count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kDir)) {
+  for (const auto& entry : std::filesystem::directory_iterator(testing::kShippedDir)) {
     if (entry.path().extension() != ".json") continue;
     ++count;
     const std::string name = entry.path().filename().string();
-    const Scenario scenario = load(name);
+    const Scenario scenario = load_shipped(name);
     const RunResult result = run_scenario(scenario);
     EXPECT_TRUE(result.expectation_held) << name << ": " << result.expectation_detail;
   }
@@ -38,8 +31,8 @@ TEST(RaftScenarios, EveryClaimHolds) {
 }
 
 TEST(RaftScenarios, RandomizedTimeoutsSplitFewerVotesThanFixed) {
-  const RunResult fixed = run_scenario(load("fixed-election-timeouts.json"));
-  const RunResult randomized = run_scenario(load("randomized-election-timeouts.json"));
+  const RunResult fixed = run_scenario(load_shipped("fixed-election-timeouts.json"));
+  const RunResult randomized = run_scenario(load_shipped("randomized-election-timeouts.json"));
   const auto split = [](const RunResult& r) { return r.metrics.at("raft").at("split_votes").get<std::uint64_t>(); };
   std::cout << "split votes: fixed " << split(fixed) << ", randomized " << split(randomized) << "\n";
   EXPECT_GE(split(fixed), 3u);
@@ -48,8 +41,8 @@ TEST(RaftScenarios, RandomizedTimeoutsSplitFewerVotesThanFixed) {
 
 TEST(RaftScenarios, Figure8IsTheBugAlone) {
   // The two figure-8 files differ only in the bug switch (and the checks the safe one adds).
-  const Scenario with_bug = load("figure-8-bug.json");
-  const Scenario without = load("figure-8.json");
+  const Scenario with_bug = load_shipped("figure-8-bug.json");
+  const Scenario without = load_shipped("figure-8.json");
   EXPECT_EQ(with_bug.faults.size(), without.faults.size());
   EXPECT_EQ(with_bug.cluster.params, without.cluster.params);
   EXPECT_EQ(with_bug.cluster.bugs, std::set<std::string>{"commit-old-term"});
@@ -60,7 +53,7 @@ TEST(RaftScenarios, Figure8IsTheBugAlone) {
 }
 
 TEST(RaftScenarios, RunsAreDeterministic) {
-  const Scenario scenario = load("flapping-partitions.json");
+  const Scenario scenario = load_shipped("flapping-partitions.json");
   const RunResult a = run_scenario(scenario);
   const RunResult b = run_scenario(scenario);
   EXPECT_EQ(a.fingerprint, b.fingerprint);

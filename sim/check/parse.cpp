@@ -59,7 +59,7 @@ std::int64_t line_of(std::string_view text, std::size_t offset) {
 }  // namespace
 
 ParseResult parse_history(std::string_view text, Format format, std::string_view file_name,
-                          const Model* model, ParseDeadline deadline) {
+                          const Model* model, ParseDeadline deadline, Keys keys) {
   ParseResult result;
   const auto late = [&] { return deadline && std::chrono::steady_clock::now() > *deadline; };
   if (auto bad = find_invalid_utf8(text)) {
@@ -69,8 +69,8 @@ ParseResult parse_history(std::string_view text, Format format, std::string_view
   } else {
     const Format chosen = format == Format::auto_detect ? detect(text) : format;
     switch (chosen) {
-      case Format::jepsen_log: result = parse_jepsen_log(text, model, deadline); break;
-      case Format::edn: result = parse_edn_lines(text, model, deadline); break;
+      case Format::jepsen_log: result = parse_jepsen_log(text, model, deadline, keys); break;
+      case Format::edn: result = parse_edn_lines(text, model, deadline, keys); break;
       case Format::json:
       case Format::auto_detect: result = late() ? ParseResult{} : parse_json_history(text, model); break;
     }
@@ -87,7 +87,7 @@ ParseResult parse_history(std::string_view text, Format format, std::string_view
   return result;
 }
 
-ParseResult load_history(const std::string& path, Format format, const Model* model, ParseDeadline deadline) {
+ParseResult load_history(const std::string& path, Format format, const Model* model, ParseDeadline deadline, Keys keys) {
   std::string error;
   const auto text = read_file(path, static_cast<std::size_t>(kHistoryBytesMax), &error);
   if (!text) {
@@ -95,7 +95,7 @@ ParseResult load_history(const std::string& path, Format format, const Model* mo
     result.error = ParseError{.file = path, .line = 0, .message = error};
     return result;
   }
-  return parse_history(*text, format, path, model, deadline);
+  return parse_history(*text, format, path, model, deadline, keys);
 }
 
 }  // namespace dsim::check

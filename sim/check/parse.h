@@ -46,11 +46,16 @@ inline constexpr std::int64_t kHistoryBytesMax = 1LL << 30;
 // Nesting of arrays and objects in a JSON history (EDN values have the same bound).
 inline constexpr std::size_t kHistoryDepthMax = 64;
 
+// How the Jepsen line formats carry a key. Jepsen's own: a :key field. jepsen.independent's:
+// every value is a `[key value]` tuple (and no :key), as `dsim export --format edn` writes them.
+enum class Keys { field, independent };
+
 // With a model, operations it does not understand (an unknown :f, a malformed cas) are errors
 // at the line that shows them.
 ParseResult parse_history(std::string_view text, Format format, std::string_view file_name,
-                          const Model* model = nullptr, ParseDeadline deadline = std::nullopt);
+                          const Model* model = nullptr, ParseDeadline deadline = std::nullopt,
+                          Keys keys = Keys::field);
 ParseResult load_history(const std::string& path, Format format, const Model* model = nullptr,
-                         ParseDeadline deadline = std::nullopt);
+                         ParseDeadline deadline = std::nullopt, Keys keys = Keys::field);
 
 }  // namespace dsim::check

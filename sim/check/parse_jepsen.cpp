@@ -36,10 +36,23 @@ std::optional<std::string> make_event(const nlohmann::json& process, const nlohm
   return std::nullopt;
 }
 
+// jepsen.independent's form: the value `[key value]` carries the key.
+std::optional<std::string> split_independent(Event& event) {
+  if (event.key) return "expected no :key in an independent history (the value is [key value])";
+  const nlohmann::json& tuple = event.value;
+  if (!tuple.is_array() || tuple.size() != 2 || !(tuple[0].is_string() || tuple[0].is_number_integer())) {
+    return fmt::format("expected an independent [key value] tuple, found {}", shown(tuple));
+  }
+  event.key = tuple[0].is_string() ? tuple[0].get<std::string>() : tuple[0].dump();
+  nlohmann::json value = tuple[1];
+  event.value = std::move(value);
+  return std::nullopt;
+}
+
 // Calls `on_line(line_text, line_number)` for each line that is not blank; stops at the first
 // error it returns.
 template <typename OnLine>
-ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadline deadline, OnLine on_line) {
+ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys, OnLine on_line) {
   ParseResult result;
   HistoryBuilder builder(model);
   std::int64_t number = 0;
@@ -58,6 +71,7 @@ ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadli
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     std::optional<Event> event;
     std::optional<std::string> error = on_line(line, number, event);
+    if (!error && event && keys == Keys::independent) error = split_independent(*event);
     if (!error && event) error = builder.add(*event, number);
     if (error) {
       result.error = ParseError{.file = "", .line = number, .message = std::move(*error)};
@@ -119,12 +133,12 @@ std::optional<std::string> read_edn_line(std::string_view line, std::int64_t num
 
 }  // namespace
 
-ParseResult parse_jepsen_log(std::string_view text, const Model* model, ParseDeadline deadline) {
-  return for_each_line(text, model, deadline, read_log_line);
+ParseResult parse_jepsen_log(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys) {
+  return for_each_line(text, model, deadline, keys, read_log_line);
 }
 
-ParseResult parse_edn_lines(std::string_view text, const Model* model, ParseDeadline deadline) {
-  return for_each_line(text, model, deadline, read_edn_line);
+ParseResult parse_edn_lines(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys) {
+  return for_each_line(text, model, deadline, keys, read_edn_line);
 }
 
 }  // namespace dsim::check

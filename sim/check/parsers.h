@@ -8,8 +8,8 @@
 
 namespace dsim::check {
 
-ParseResult parse_jepsen_log(std::string_view text, const Model* model, ParseDeadline deadline);
-ParseResult parse_edn_lines(std::string_view text, const Model* model, ParseDeadline deadline);
+ParseResult parse_jepsen_log(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys);
+ParseResult parse_edn_lines(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys);
 ParseResult parse_json_history(std::string_view text, const Model* model);
 
 }  // namespace dsim::check

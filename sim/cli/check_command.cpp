@@ -32,6 +32,7 @@ struct CheckOptions {
   double timeout_s = 60;
   bool json = false;
   bool no_split = false;
+  bool independent = false;
   check::CheckBudget budget;
   bool lost_writes = false;
   bool staleness = false;
@@ -104,7 +105,8 @@ FileVerdict check_file(const CheckOptions& options, const std::string& file, con
         started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(options.timeout_s));
   }
   FileVerdict v;
-  const check::ParseResult parsed = check::load_history(file, format, model, budget.deadline);
+  const check::ParseResult parsed = check::load_history(file, format, model, budget.deadline,
+                                                           options.independent ? check::Keys::independent : check::Keys::field);
   if (parsed.error) {
     v.code = kExitBadInput;
     v.error = parsed.error->to_string();
@@ -211,6 +213,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
                       "Illegal keys to explain before stopping (default 1; one proves the verdict)")
       ->check(integer_in(1, kBudgetMax));
   command->add_flag("--json", options->json, "Print the result as JSON");
+  command->add_flag("--independent", options->independent,
+                    "Jepsen line formats: each value is a [key value] tuple, as jepsen.independent (and dsim export) write them");
   command->add_flag("--no-split", options->no_split,
                     "Check all keys together instead of one key at a time (slower; for comparison)");
   command->add_flag("--lost-writes", options->lost_writes,

@@ -11,7 +11,6 @@
 #include "sim/cli/flags.h"
 #include "sim/core/file.h"
 #include "sim/core/text.h"
-#include "sim/trace/export_common.h"
 #include "sim/trace/export_edn.h"
 #include "sim/trace/export_perfetto.h"
 #include "sim/trace/export_shiviz.h"
@@ -40,30 +39,28 @@ int run_export(const ExportOptions& options) {
                                terminal_safe(options.out));
       return kExitBadInput;
     }
-    if (!can_write_file(options.out, &error)) {
-      std::cerr << "dsim export: " << terminal_safe(error) << "\n";
-      return kExitBadInput;
-    }
   }
-  const auto trace = load_trace_json(options.trace, &error);
-  if (!trace) {
+  // The export is written as the trace is read, so its memory does not grow with the trace; an
+  // output file is named only when complete.
+  AtomicFileWriter file;
+  if (options.out != "-" && !file.open(options.out, &error)) {
     std::cerr << "dsim export: " << terminal_safe(error) << "\n";
     return kExitBadInput;
   }
-  std::string text;
+  std::ostream& out = options.out == "-" ? std::cout : file.stream();
+  const std::unique_ptr<TraceSink> sink = options.format == "perfetto" ? perfetto_sink(out)
+                                          : options.format == "shiviz" ? shiviz_sink(out)
+                                                                       : edn_sink(out);
   try {
-    if (options.format == "perfetto") text = export_perfetto(*trace);
-    else if (options.format == "shiviz") text = export_shiviz(*trace);
-    else text = export_edn(*trace);
+    if (!read_trace(options.trace, *sink, &error)) {
+      std::cerr << "dsim export: " << terminal_safe(error) << "\n";
+      return kExitBadInput;
+    }
   } catch (const std::exception& e) {
     std::cerr << fmt::format("dsim export: {}: malformed trace: {}\n", terminal_safe(options.trace), terminal_safe(e.what()));
     return kExitBadInput;
   }
-  if (options.out == "-") {
-    std::cout << text;
-    return kExitHeld;
-  }
-  if (!write_file_atomic(options.out, text, &error)) {
+  if (options.out != "-" && !file.commit(&error)) {
     std::cerr << "dsim export: " << terminal_safe(error) << "\n";
     return kExitBadInput;
   }

@@ -15,7 +15,7 @@
 #include "sim/cli/flags.h"
 #include "sim/core/file.h"
 #include "sim/core/text.h"
-#include "sim/trace/export_common.h"
+#include "sim/trace/trace_reader.h"
 
 namespace dsim::cli {
 
@@ -113,8 +113,10 @@ int run_viz(const VizOptions& options) {
     std::cerr << fmt::format("dsim viz: {}: cannot read: {}\n", terminal_safe(options.trace), error);
     return kExitBadInput;
   }
-  if (std::string problem = trace_header_problem(*text); !problem.empty()) {
-    std::cerr << fmt::format("dsim viz: {}: {}\n", terminal_safe(options.trace), terminal_safe(problem));
+  // The whole trace is checked (without building it): a truncated or broken one would open as an
+  // error page, and a user should hear that here, with a line number.
+  if (std::string problem = trace_text_problem(*text, options.trace); !problem.empty()) {
+    std::cerr << fmt::format("dsim viz: {}\n", terminal_safe(problem));
     return kExitBadInput;
   }
   const auto dir = viz_dir(options.assets);

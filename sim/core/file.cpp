@@ -1,9 +1,12 @@
 #include "sim/core/file.h"
 
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -37,7 +40,7 @@ bool set_error(std::string* error, std::string text) {
   return false;
 }
 
-bool write_all(int fd, const std::string& content) {
+bool write_all(int fd, std::string_view content) {
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -48,23 +51,7 @@ bool write_all(int fd, const std::string& content) {
   return true;
 }
 
-// The named-temporary fallback for file systems without O_TMPFILE.
-bool write_named_temp(const std::string& path, const std::string& content, std::string* error) {
-  const std::string temp = fmt::format("{}.tmp-{}", path, static_cast<long>(::getpid()));
-  Fd out{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-  if (out.fd < 0) return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  if (!write_all(out.fd, content)) {
-    const int e = errno;
-    std::remove(temp.c_str());
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(e)));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(temp.c_str());
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(e)));
-  }
-  return true;
-}
+std::string temp_name(const std::string& path) { return fmt::format("{}.tmp-{}", path, static_cast<long>(::getpid())); }
 
 }  // namespace
 
@@ -107,32 +94,93 @@ std::optional<std::string> read_file(const std::string& path, std::size_t bytes_
   return text;
 }
 
-bool write_file_atomic(const std::string& path, const std::string& content, std::string* error) {
+// The stream's buffer: 256 KiB at a time to the descriptor; a failed write is remembered.
+class AtomicFileWriter::Buffer final : public std::streambuf {
+ public:
+  explicit Buffer(int fd) : fd_(fd), data_(kBytes) { setp(data_.data(), data_.data() + data_.size()); }
+  bool failed() const { return failed_; }
+  int sync() override {
+    const std::string_view pending(pbase(), static_cast<std::size_t>(pptr() - pbase()));
+    failed_ = failed_ || !write_all(fd_, pending);
+    setp(data_.data(), data_.data() + data_.size());
+    return failed_ ? -1 : 0;
+  }
+  int_type overflow(int_type ch) override {
+    if (sync() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+    return traits_type::not_eof(ch);
+  }
+
+ private:
+  static constexpr std::size_t kBytes = 256u << 10;
+  int fd_;
+  std::vector<char> data_;
+  bool failed_ = false;
+};
+
+AtomicFileWriter::AtomicFileWriter() = default;
+
+AtomicFileWriter::~AtomicFileWriter() {
+  stream_.reset();
+  buffer_.reset();
+  if (fd_ >= 0) ::close(fd_);
+  if (!named_temp_.empty()) std::remove(named_temp_.c_str());
+}
+
+bool AtomicFileWriter::open(const std::string& path, std::string* error) {
+  assert(fd_ < 0);  // one file per writer
+  path_ = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return set_error(error, fmt::format("cannot write {}: it is a directory", path));
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (dir.empty()) dir = ".";
-  Fd out{::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644)};
-  if (out.fd < 0) {
-    // No O_TMPFILE here (EOPNOTSUPP, EISDIR on old kernels): a named temporary file instead.
-    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return write_named_temp(path, content, error);
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  fd_ = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  // No O_TMPFILE here (EOPNOTSUPP, EISDIR on old kernels): a named temporary file instead.
+  if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    named_temp_ = temp_name(path);
+    fd_ = ::open(named_temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) named_temp_.clear();
   }
-  if (!write_all(out.fd, content)) {
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  if (fd_ < 0) return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  buffer_ = std::make_unique<Buffer>(fd_);
+  stream_ = std::make_unique<std::ostream>(buffer_.get());
+  return true;
+}
+
+std::ostream& AtomicFileWriter::stream() {
+  assert(stream_);  // open() succeeded
+  return *stream_;
+}
+
+bool AtomicFileWriter::commit(std::string* error) {
+  assert(stream_);
+  stream_->flush();
+  if (buffer_->failed() || !*stream_) return set_error(error, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+  std::string temp = named_temp_;
+  if (temp.empty()) {
+    // linkat cannot replace an existing file, so the complete file gets a temporary name first;
+    // it exists only between these two calls.
+    temp = temp_name(path_);
+    std::remove(temp.c_str());
+    const std::string proc = fmt::format("/proc/self/fd/{}", fd_);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      return set_error(error, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+    }
   }
-  // linkat cannot replace an existing file, so the complete file gets a temporary name first; it
-  // exists only between these two calls.
-  const std::string temp = fmt::format("{}.tmp-{}", path, static_cast<long>(::getpid()));
-  std::remove(temp.c_str());
-  const std::string proc = fmt::format("/proc/self/fd/{}", out.fd);
-  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (std::rename(temp.c_str(), path_.c_str()) != 0) {
     const int e = errno;
     std::remove(temp.c_str());
-    return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(e)));
+    return set_error(error, fmt::format("cannot write {}: {}", path_, std::strerror(e)));
   }
+  named_temp_.clear();  // it is the target now
   return true;
+}
+
+bool write_file_atomic(const std::string& path, const std::string& content, std::string* error) {
+  AtomicFileWriter writer;
+  if (!writer.open(path, error)) return false;
+  writer.stream().write(content.data(), static_cast<std::streamsize>(content.size()));
+  return writer.commit(error);
 }
 
 bool can_write_file(const std::string& path, std::string* error) {
@@ -146,7 +194,7 @@ bool can_write_file(const std::string& path, std::string* error) {
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
     return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   }
-  const std::string temp = fmt::format("{}.tmp-{}", path, static_cast<long>(::getpid()));
+  const std::string temp = temp_name(path);
   Fd named{::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
   if (named.fd < 0) return set_error(error, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   std::remove(temp.c_str());

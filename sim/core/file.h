@@ -11,7 +11,10 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
+#include <ostream>
+#include <streambuf>
 #include <string>
 
 namespace dsim {
@@ -22,6 +25,32 @@ std::optional<std::string> read_file(const std::string& path, std::size_t bytes_
 
 // False on failure, with `error` set (naming the path); the target is then unchanged.
 bool write_file_atomic(const std::string& path, const std::string& content, std::string* error = nullptr);
+
+// A file written piece by piece through a stream and named only when complete, with the same
+// guarantees as write_file_atomic (which is built on it): for outputs too large to hold in
+// memory first, such as the export of a million-event trace.
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter();
+  ~AtomicFileWriter();  // without a successful commit(): the target is unchanged, no temporary left
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  // Starts the temporary file in `path`'s folder; false with `error` set when it cannot.
+  bool open(const std::string& path, std::string* error = nullptr);
+  // Where the content goes (buffered); a failed write sets the stream's badbit and fails commit().
+  std::ostream& stream();
+  // Flushes and names the file `path`; false with `error` set when any write failed.
+  bool commit(std::string* error = nullptr);
+
+ private:
+  class Buffer;
+  std::unique_ptr<Buffer> buffer_;
+  std::unique_ptr<std::ostream> stream_;
+  std::string path_;
+  std::string named_temp_;  // the fallback's temporary name where there is no O_TMPFILE, else ""
+  int fd_ = -1;
+};
 
 // Whether write_file_atomic(path, ...) could create the file now (its folder exists and takes new
 // files, and the path is not a folder), found out without leaving anything behind: so a command

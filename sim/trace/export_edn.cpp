@@ -85,28 +85,24 @@ void append_edn(std::string& out, const json& v) {
   }
 }
 
-}  // namespace
+// The history's lines in time order. At one instant, invokes come before completions so that
+// operations whose times touch still overlap (dsim: A precedes B only when A completes strictly
+// before B starts), except a completion whose own process invokes again at that instant, which
+// must come first.
+struct Line {
+  std::int64_t t;
+  int rank;
+  std::size_t op;
+  bool invoke;
+};
 
-std::string json_to_edn(const json& v) {
-  std::string out;
-  append_edn(out, v);
-  return out;
-}
-
-std::string export_edn(const json& trace) {
-  const json history = trace.value("history", json());
-  const json ops = history.is_object() ? history.value("ops", json::array()) : history.is_array() ? history : json::array();
-  // Lines in time order. At one instant, invokes come before completions so that operations whose
-  // times touch still overlap (dsim: A precedes B only when A completes strictly before B starts),
-  // except a completion whose own process invokes again at that instant, which must come first.
-  struct Line { std::int64_t t; int rank; std::size_t op; bool invoke; };
+std::vector<Line> history_lines(const json& ops) {
   std::vector<Line> lines;
   std::map<std::pair<std::int64_t, std::int64_t>, bool> reinvoke;  // (process, t) -> an invoke at t
   for (const json& op : ops) reinvoke[{op.value("process", std::int64_t{0}), op.value("invoke_ns", std::int64_t{0})}] = true;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const json& op = ops[i];
-    const std::int64_t inv = op.value("invoke_ns", std::int64_t{0});
-    lines.push_back({inv, 1, i, true});
+    lines.push_back({op.value("invoke_ns", std::int64_t{0}), 1, i, true});
     const std::string type = op.value("type", std::string("info"));
     const auto c = op.find("complete_ns");
     if (type != "info" && c != op.end() && c->is_number()) {
@@ -118,39 +114,76 @@ std::string export_edn(const json& trace) {
   std::stable_sort(lines.begin(), lines.end(), [](const Line& x, const Line& y) {
     return std::tie(x.t, x.rank, x.op) < std::tie(y.t, y.rank, y.op);
   });
-  // Jepsen retires a process after an :info operation (it may still be running): later
-  // operations of that client get a fresh process number.
+  return lines;
+}
+
+// Jepsen retires a process after an :info operation (it may still be running): later operations
+// of that client get a fresh process number.
+std::vector<std::int64_t> jepsen_processes(const json& ops, const std::vector<Line>& lines) {
   std::int64_t max_process = 0;
   for (const json& op : ops) max_process = std::max(max_process, op.value("process", std::int64_t{0}));
   std::map<std::int64_t, std::int64_t> generation;
   std::vector<std::int64_t> process_of(ops.size());
-  {
-    std::vector<std::size_t> by_invoke;
-    for (const Line& l : lines) if (l.invoke) by_invoke.push_back(l.op);
-    for (const std::size_t i : by_invoke) {
-      const std::int64_t p = ops[i].value("process", std::int64_t{0});
-      process_of[i] = p + generation[p] * (max_process + 1);
-      if (ops[i].value("type", std::string("info")) == "info") generation[p] += 1;
-    }
-  }
-  std::string out;
   for (const Line& l : lines) {
+    if (!l.invoke) continue;
+    const std::int64_t p = ops[l.op].value("process", std::int64_t{0});
+    process_of[l.op] = p + generation[p] * (max_process + 1);
+    if (ops[l.op].value("type", std::string("info")) == "info") generation[p] += 1;
+  }
+  return process_of;
+}
+
+// Jepsen's :value: an invocation carries its input; an ok completion its output, or its input
+// when it has none (a write's, as Knossos expects); fail and info repeat the input. An operation
+// on a key carries `[key value]`, as jepsen.independent's tuples do.
+json jepsen_value(const json& op, bool invoke) {
+  const bool ok = !invoke && op.value("type", std::string()) == "ok";
+  const json input = op.value("value", json());
+  const json output = op.value("output", json());
+  json value = ok && !output.is_null() ? output : input;
+  const auto key = op.find("key");
+  if (key != op.end() && !key->is_null()) return json::array({*key, std::move(value)});
+  return value;
+}
+
+void write_edn_history(std::ostream& out, const json& history) {
+  const json ops = history.is_object() ? history.value("ops", json::array()) : history.is_array() ? history : json::array();
+  const std::vector<Line> lines = history_lines(ops);
+  const std::vector<std::int64_t> process_of = jepsen_processes(ops, lines);
+  std::string text;
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    const Line& l = lines[index];
     const json& op = ops[l.op];
     const std::string type = l.invoke ? std::string("invoke") : op.value("type", std::string("info"));
-    out += fmt::format("{{:process {}, :type :{}, :f ", process_of[l.op], type);
-    append_keyword_or_string(out, op.value("f", std::string()));
-    const auto key = op.find("key");
-    if (key != op.end() && !key->is_null()) {
-      out += ", :key ";
-      append_edn(out, *key);
-    }
-    // An invocation carries its input; an ok completion its output; fail and info repeat the input.
-    const bool ok = !l.invoke && op.value("type", std::string()) == "ok";
-    out += ", :value ";
-    append_edn(out, ok ? op.value("output", json()) : op.value("value", json()));
-    out += fmt::format(", :time {}, :index {}}}\n", l.t, l.op);
+    text = fmt::format("{{:process {}, :type :{}, :f ", process_of[l.op], type);
+    append_keyword_or_string(text, op.value("f", std::string()));
+    text += ", :value ";
+    append_edn(text, jepsen_value(op, l.invoke));
+    text += fmt::format(", :time {}, :index {}}}\n", l.t, index);
+    out << text;
   }
+}
+
+// The history is in the trace's footer: the events are read past, not kept.
+class EdnSink final : public TraceSink {
+ public:
+  explicit EdnSink(std::ostream& out) : out_(out) {}
+  void begin(const json&) override {}
+  void event(const json&) override {}
+  void end(const json& fields) override { write_edn_history(out_, fields.value("history", json())); }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::string json_to_edn(const json& v) {
+  std::string out;
+  append_edn(out, v);
   return out;
 }
+
+std::unique_ptr<TraceSink> edn_sink(std::ostream& out) { return std::make_unique<EdnSink>(out); }
 
 }  // namespace dsim

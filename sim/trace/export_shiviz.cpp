@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <sstream>
 #include <unordered_map>
 #include <vector>
 
@@ -23,10 +22,10 @@ std::string one_line(std::string s) {
   return s;
 }
 
-std::string describe(const json& ev, const json& actors) {
+std::string describe(const json& ev, const std::vector<std::string>& actor_names) {
   const std::string k = event_text(ev, "k");
   auto name = [&](std::int64_t a) {
-    return a >= 0 && a < static_cast<std::int64_t>(actors.size()) ? event_text(actors[static_cast<std::size_t>(a)], "name") : "?";
+    return a >= 0 && a < static_cast<std::int64_t>(actor_names.size()) ? actor_names[static_cast<std::size_t>(a)] : "?";
   };
   std::string id = ev.contains("msg") ? " msg=" + event_text(ev, "msg") : ev.contains("op") ? " op=" + event_text(ev, "op") : "";
   std::string text;
@@ -49,67 +48,98 @@ std::string describe(const json& ev, const json& actors) {
   return one_line(text + " @" + event_text(ev, "t") + "ns #" + event_text(ev, "i"));
 }
 
-}  // namespace
+class ShivizSink final : public TraceSink {
+ public:
+  explicit ShivizSink(std::ostream& out) : out_(out) {}
 
-std::string export_shiviz(const json& trace) {
-  const json& actors = trace["actors"];
-  const json& events = trace["events"];
-  const std::size_t n = actors.size();
-  std::vector<std::string> names(n);
-  for (std::size_t a = 0; a < n; ++a) {
-    names[a] = one_line(event_text(actors[a], "name"));
-    std::replace(names[a].begin(), names[a].end(), ' ', '_');
-    if (names[a].empty()) names[a] = "actor" + std::to_string(a);
-  }
-  std::vector<Clock> clocks(n, Clock(n, 0));
-  std::unordered_map<std::int64_t, Clock> msg_clock;          // msg id -> clock it was sent with
-  std::map<std::string, std::deque<Clock>> op_clock;          // "op|from|to" -> clocks, FIFO
-  std::ostringstream out;
-  out << kShivizRegex << "\n\n";
-  for (const json& ev : events) {
-    const std::int64_t a = event_int(ev, "a");
-    if (a < 0 || a >= static_cast<std::int64_t>(n)) continue;  // cluster-wide: no host
-    const std::string k = event_text(ev, "k");
-    Clock& c = clocks[static_cast<std::size_t>(a)];
-    if (k == "deliver") {
-      const Clock* sent = nullptr;
-      Clock held;
-      if (ev.contains("msg")) {
-        const auto it = msg_clock.find(event_int(ev, "msg"));
-        if (it != msg_clock.end()) { held = std::move(it->second); msg_clock.erase(it); sent = &held; }
-      } else {
-        auto& q = op_clock[event_text(ev, "op") + "|" + event_text(ev, "from") + "|" + std::to_string(a)];
-        if (!q.empty()) { held = std::move(q.front()); q.pop_front(); sent = &held; }
-      }
-      if (sent) for (std::size_t j = 0; j < n; ++j) c[j] = std::max(c[j], (*sent)[j]);
+  void begin(const json& header) override {
+    const json& actors = header.at("actors");
+    for (std::size_t a = 0; a < actors.size(); ++a) {
+      actor_names_.push_back(event_text(actors[a], "name"));
+      std::string host = one_line(actor_names_.back());
+      std::replace(host.begin(), host.end(), ' ', '_');
+      hosts_.push_back(host.empty() ? "actor" + std::to_string(a) : host);
     }
+    clocks_.assign(actors.size(), Clock(actors.size(), 0));
+    out_ << kShivizRegex << "\n\n";
+  }
+
+  void event(const json& ev) override {
+    const std::int64_t a = event_int(ev, "a");
+    if (a < 0 || a >= static_cast<std::int64_t>(hosts_.size())) return;  // cluster-wide: no host
+    const std::string k = event_text(ev, "k");
+    Clock& c = clocks_[static_cast<std::size_t>(a)];
+    if (k == "deliver") receive(a, ev, c);
     c[static_cast<std::size_t>(a)] += 1;
     if (k == "send") {
-      if (ev.contains("msg")) msg_clock[event_int(ev, "msg")] = c;
-      else op_clock[event_text(ev, "op") + "|" + std::to_string(a) + "|" + event_text(ev, "to")].push_back(c);
+      if (ev.contains("msg")) msg_clock_[event_int(ev, "msg")] = c;
+      else op_clock_[link(ev, std::to_string(a), event_text(ev, "to"))].push_back(c);
     } else if (k == "duplicate") {
       // The copy carries what the original carried.
-      const auto it = msg_clock.find(event_int(ev, "msg"));
-      msg_clock[event_int(ev, "copy")] = it != msg_clock.end() ? it->second : c;
+      const auto it = msg_clock_.find(event_int(ev, "msg"));
+      msg_clock_[event_int(ev, "copy")] = it != msg_clock_.end() ? it->second : c;
     } else if (k == "drop" && ev.contains("msg")) {
-      msg_clock.erase(event_int(ev, "msg"));
+      msg_clock_.erase(event_int(ev, "msg"));
     } else if (k == "drop" && ev.contains("op")) {
       // A lost client request or reply: the next one on that link is a different send.
       const bool at_receiver = ev.contains("from");
-      auto& q = op_clock[event_text(ev, "op") + "|" + (at_receiver ? event_text(ev, "from") : std::to_string(a)) + "|" +
-                         (at_receiver ? std::to_string(a) : event_text(ev, "to"))];
-      if (!q.empty()) q.pop_front();
+      take(at_receiver ? link(ev, event_text(ev, "from"), std::to_string(a)) : link(ev, std::to_string(a), event_text(ev, "to")));
     }
-    out << names[static_cast<std::size_t>(a)] << " {";
+    write_entry(a, c, ev);
+  }
+
+  void end(const json&) override {}
+
+ private:
+  static std::string link(const json& ev, const std::string& from, const std::string& to) {
+    return event_text(ev, "op") + "|" + from + "|" + to;
+  }
+
+  // The clock of the oldest client send on `link`, which is then forgotten (empty if none).
+  Clock take(const std::string& link) {
+    const auto it = op_clock_.find(link);
+    if (it == op_clock_.end()) return {};
+    Clock sent = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty()) op_clock_.erase(it);
+    return sent;
+  }
+
+  void receive(std::int64_t a, const json& ev, Clock& c) {
+    Clock sent;
+    if (ev.contains("msg")) {
+      const auto it = msg_clock_.find(event_int(ev, "msg"));
+      if (it != msg_clock_.end()) {
+        sent = std::move(it->second);
+        msg_clock_.erase(it);
+      }
+    } else {
+      sent = take(link(ev, event_text(ev, "from"), std::to_string(a)));
+    }
+    for (std::size_t j = 0; j < sent.size() && j < c.size(); ++j) c[j] = std::max(c[j], sent[j]);
+  }
+
+  void write_entry(std::int64_t a, const Clock& c, const json& ev) {
+    out_ << hosts_[static_cast<std::size_t>(a)] << " {";
     bool first = true;
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = 0; j < c.size(); ++j) {
       if (c[j] == 0) continue;
-      out << (first ? "" : ", ") << json(names[j]).dump() << ": " << c[j];
+      out_ << (first ? "" : ", ") << json(hosts_[j]).dump() << ": " << c[j];
       first = false;
     }
-    out << "}\n" << describe(ev, actors) << "\n";
+    out_ << "}\n" << describe(ev, actor_names_) << "\n";
   }
-  return out.str();
-}
+
+  std::ostream& out_;
+  std::vector<std::string> actor_names_;
+  std::vector<std::string> hosts_;  // names without spaces: ShiViz's host is \S*
+  std::vector<Clock> clocks_;
+  std::unordered_map<std::int64_t, Clock> msg_clock_;  // msg id -> clock it was sent with (lookup only)
+  std::map<std::string, std::deque<Clock>> op_clock_;  // "op|from|to" -> clocks, in order
+};
+
+}  // namespace
+
+std::unique_ptr<TraceSink> shiviz_sink(std::ostream& out) { return std::make_unique<ShivizSink>(out); }
 
 }  // namespace dsim

@@ -98,7 +98,7 @@ TEST(ShivizExport, ClocksObeyTheRules) {
   for (const std::string& scenario : available()) {
     SCOPED_TRACE(scenario);
     const json trace = load_json(trace_of(scenario));
-    const std::vector<Entry> entries = parse_shiviz(export_shiviz(trace));
+    const std::vector<Entry> entries = parse_shiviz(export_to_string(trace, shiviz_sink));
     std::size_t actor_events = 0;
     for (const json& ev : trace["events"]) actor_events += ev.contains("a") ? 1 : 0;
     EXPECT_EQ(entries.size(), actor_events) << "one entry per event at a node or client";
@@ -145,7 +145,7 @@ TEST(PerfettoExport, SlicesAndFlowsMatch) {
   for (const std::string& scenario : available()) {
     SCOPED_TRACE(scenario);
     const json trace = load_json(trace_of(scenario));
-    const json doc = json::parse(export_perfetto(trace));
+    const json doc = json::parse(export_to_string(trace, perfetto_sink));
     ASSERT_TRUE(doc["traceEvents"].is_array());
     std::map<std::int64_t, std::vector<std::pair<double, double>>> slices;  // pid -> [ts, ts+dur]
     std::map<std::uint64_t, std::vector<json>> flows;
@@ -209,7 +209,11 @@ TEST(EdnExport, DsimCheckGivesTheTracesVerdict) {
     const fs::path edn = work_dir() / (path.stem().string() + ".edn");
     const Command exported = run(shell_quote(DSIM_BINARY) + " export " + shell_quote(path.string()) + " --format edn -o " + shell_quote(edn.string()));
     ASSERT_EQ(exported.exit_code, 0);
-    const Command checked_run = run(shell_quote(DSIM_BINARY) + " check " + shell_quote(edn.string()) + " --format edn --json --model " + shell_quote(model));
+    // Operations on keys are written as jepsen.independent's [key value] tuples.
+    bool keyed = false;
+    for (const json& op : trace["history"]["ops"]) keyed = keyed || (op.contains("key") && !op["key"].is_null());
+    const Command checked_run = run(shell_quote(DSIM_BINARY) + " check " + shell_quote(edn.string()) + " --format edn" +
+                                    (keyed ? " --independent" : "") + " --json --model " + shell_quote(model));
     const json verdict = json::parse(checked_run.out, nullptr, false);
     ASSERT_FALSE(verdict.is_discarded()) << checked_run.out << slurp(work_dir() / "last_stderr.txt");
     EXPECT_EQ(verdict["verdict"], trace["linearizability"]["verdict"]);

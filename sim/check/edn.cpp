@@ -57,15 +57,15 @@ bool EdnReader::read_value(nlohmann::json& value, int depth) {
 bool EdnReader::read_string(nlohmann::json& value) {
   std::string text;
   for (at_++; at_ < text_.size(); at_++) {
-    const char c = text_[at_];
-    if (c == '"') {
+    // The run up to the next quote or escape, in one append.
+    const std::size_t stop = text_.find_first_of("\"\\", at_);
+    text.append(text_.substr(at_, std::min(stop, text_.size()) - at_));
+    if (stop == std::string_view::npos) break;
+    at_ = stop;
+    if (text_[at_] == '"') {
       at_++;
       value = std::move(text);
       return true;
-    }
-    if (c != '\\') {
-      text += c;
-      continue;
     }
     if (++at_ >= text_.size()) break;
     switch (text_[at_]) {
@@ -119,18 +119,8 @@ bool EdnReader::read_sequence(nlohmann::json& value, char close, int depth) {
 
 bool EdnReader::read_map(nlohmann::json& value, int depth) {
   value = nlohmann::json::object();
-  while (!at_end()) {
-    if (text_[at_] == '}') return at_++, true;
-    nlohmann::json key;
-    nlohmann::json item;
-    if (!read_value(key, depth + 1)) return false;
-    if (at_end() || text_[at_] == '}') return fail("map key without a value, found the end of the map");
-    if (!read_value(item, depth + 1)) return false;
-    std::string name = key.is_string() ? key.get<std::string>() : key.dump();
-    if (!name.empty() && name[0] == ':') name.erase(0, 1);
-    value[name] = std::move(item);
-  }
-  return fail("expected '}', found the end of the line");
+  auto insert = [&value](const std::string& name, nlohmann::json&& item) { value[name] = std::move(item); };
+  return read_entries(depth, insert);
 }
 
 }  // namespace dsim::check

@@ -13,20 +13,20 @@ std::optional<EventType> parse_event_type(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::string> HistoryBuilder::add(const Event& event, std::int64_t line) {
-  return event.type == EventType::invoke ? invoke(event, line) : complete(event);
+std::optional<std::string> HistoryBuilder::add(Event&& event, std::int64_t line) {
+  return event.type == EventType::invoke ? invoke(std::move(event), line) : complete(std::move(event));
 }
 
-std::optional<std::string> HistoryBuilder::invoke(const Event& event, std::int64_t line) {
+std::optional<std::string> HistoryBuilder::invoke(Event&& event, std::int64_t line) {
   if (auto it = pending_.find(event.process); it != pending_.end()) {
     return fmt::format("process {} invokes :{} but has not completed its invoke at line {}",
                        event.process, echo_text(event.f), it->second.line);
   }
   Operation op;
   op.process = event.process;
-  op.f = event.f;
-  op.key = event.key;
-  op.value = event.value;
+  op.f = std::move(event.f);
+  op.key = std::move(event.key);
+  op.value = std::move(event.value);
   op.type = OpType::info;
   op.invoke_ns = event.time;
   if (model_) {
@@ -37,7 +37,7 @@ std::optional<std::string> HistoryBuilder::invoke(const Event& event, std::int64
   return std::nullopt;
 }
 
-std::optional<std::string> HistoryBuilder::complete(const Event& event) {
+std::optional<std::string> HistoryBuilder::complete(Event&& event) {
   auto it = pending_.find(event.process);
   if (it == pending_.end()) {
     return fmt::format("process {} completes :{} without a pending invoke", event.process,
@@ -49,18 +49,17 @@ std::optional<std::string> HistoryBuilder::complete(const Event& event) {
                        echo_text(event.f), event.key ? " key " + echo_text(*event.key) : "", echo_text(op.f),
                        op.key ? " key " + echo_text(*op.key) : "", it->second.line);
   }
-  Operation completed = op;
-  completed.type = event.type == EventType::ok     ? OpType::ok
-                   : event.type == EventType::fail ? OpType::fail
-                                                   : OpType::info;
+  // Completed in place: when the model rejects it, the parse fails and the history is dropped.
+  op.type = event.type == EventType::ok     ? OpType::ok
+            : event.type == EventType::fail ? OpType::fail
+                                            : OpType::info;
   // Only an ok completion observed a result; info and fail carry error descriptions.
-  if (completed.type == OpType::ok) completed.output = event.value;
+  if (op.type == OpType::ok) op.output = std::move(event.value);
   // An info operation may take effect at any point after its invoke: its end stays open.
-  completed.complete_ns = completed.type == OpType::info ? Operation::kNever : event.time;
+  op.complete_ns = op.type == OpType::info ? Operation::kNever : event.time;
   if (model_) {
-    if (auto error = model_->validate(completed)) return error;
+    if (auto error = model_->validate(op)) return error;
   }
-  op = std::move(completed);
   pending_.erase(it);
   return std::nullopt;
 }

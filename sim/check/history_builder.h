@@ -38,7 +38,11 @@ class HistoryBuilder {
 
   // What is wrong with the event (no location: the caller knows it), or nothing.
   // `line` is remembered to point back at an invoke in later messages.
-  std::optional<std::string> add(const Event& event, std::int64_t line);
+  // The event is consumed (its strings and value move into the history).
+  std::optional<std::string> add(Event&& event, std::int64_t line);
+
+  // Room for `ops` operations, so a large history is not moved on every doubling.
+  void reserve(std::size_t ops) { history_.ops.reserve(ops); }
 
   History finish() { return std::move(history_); }
 
@@ -48,8 +52,8 @@ class HistoryBuilder {
     std::int64_t line;
   };
 
-  std::optional<std::string> invoke(const Event& event, std::int64_t line);
-  std::optional<std::string> complete(const Event& event);
+  std::optional<std::string> invoke(Event&& event, std::int64_t line);
+  std::optional<std::string> complete(Event&& event);
 
   const Model* model_;
   History history_;

@@ -1,5 +1,7 @@
 // Jepsen's two line-oriented formats. Both carry only the order of events, so an operation's
 // times are the line numbers of its invoke and completion.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/check/edn.h"
@@ -55,6 +57,8 @@ template <typename OnLine>
 ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadline deadline, Keys keys, OnLine on_line) {
   ParseResult result;
   HistoryBuilder builder(model);
+  // An operation takes two lines (invoke and completion), at most one when it never completes.
+  builder.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) / 2 + 1);
   std::int64_t number = 0;
   for (std::size_t start = 0; start < text.size();) {
     // The clock is read once per 4096 lines: cheap next to the parse, and prompt enough.
@@ -72,7 +76,7 @@ ParseResult for_each_line(std::string_view text, const Model* model, ParseDeadli
     std::optional<Event> event;
     std::optional<std::string> error = on_line(line, number, event);
     if (!error && event && keys == Keys::independent) error = split_independent(*event);
-    if (!error && event) error = builder.add(*event, number);
+    if (!error && event) error = builder.add(std::move(*event), number);
     if (error) {
       result.error = ParseError{.file = "", .line = number, .message = std::move(*error)};
       return result;
@@ -108,27 +112,35 @@ std::optional<std::string> read_log_line(std::string_view line, std::int64_t num
 }
 
 // `{:process 0, :type :invoke, :f :get, :key "0", :value nil}`; :key and :value may be absent.
+// The map's entries are taken as they are read; the others (:time, :index ...) are dropped.
 std::optional<std::string> read_edn_line(std::string_view line, std::int64_t number,
                                          std::optional<Event>& event) {
   EdnReader reader(line);
-  nlohmann::json map;
-  if (!reader.read(map)) return "expected an operation map: " + reader.error();
-  if (!map.is_object()) return fmt::format("expected an operation map {{...}}, found {}", shown(map));
+  nlohmann::json process, type, f, key, value;
+  bool has[5] = {false, false, false, false, false};
+  const auto take = [&](const std::string& name, nlohmann::json&& item) {
+    static constexpr const char* kNames[5] = {"process", "type", "f", "key", "value"};
+    nlohmann::json* slots[5] = {&process, &type, &f, &key, &value};
+    for (int i = 0; i < 5; ++i) {
+      if (name != kNames[i]) continue;
+      *slots[i] = std::move(item);
+      has[i] = true;
+      return;
+    }
+  };
+  if (!reader.read_map_entries(take)) return "expected an operation map: " + reader.error();
   if (!reader.at_end()) return "expected the end of the line after the map, found more";
-  for (const char* field : {"process", "type", "f"}) {
-    if (!map.contains(field)) return fmt::format("expected a :{} in the operation map", field);
+  for (int i = 0; i < 3; ++i) {
+    if (!has[i]) return fmt::format("expected a :{} in the operation map", i == 0 ? "process" : i == 1 ? "type" : "f");
   }
-  if (is_nemesis(map["process"])) return std::nullopt;
+  if (is_nemesis(process)) return std::nullopt;
   Event& made = event.emplace();
-  if (map.contains("key")) {
-    const nlohmann::json& key = map["key"];
-    if (key.is_string()) made.key = key.get<std::string>();
-    else if (key.is_number_integer()) made.key = key.dump();
-    else if (!key.is_null()) return fmt::format("expected a string :key, found {}", shown(key));
-  }
-  if (map.contains("value")) made.value = map["value"];
+  if (key.is_string()) made.key = key.get<std::string>();
+  else if (key.is_number_integer()) made.key = key.dump();
+  else if (!key.is_null()) return fmt::format("expected a string :key, found {}", shown(key));
+  if (has[4]) made.value = std::move(value);
   made.time = number;
-  return make_event(map["process"], map["type"], map["f"], made);
+  return make_event(process, type, f, made);
 }
 
 }  // namespace

@@ -199,7 +199,7 @@ ParseResult parse_json_history(std::string_view text, const Model* model) {
     } else if (events) {
       Event event;
       error = read_event(element, static_cast<std::int64_t>(i) + 1, event);
-      if (!error) error = builder.add(event, line);
+      if (!error) error = builder.add(std::move(event), line);
     } else {
       Operation& op = result.history.ops.emplace_back();
       error = read_operation(element, model, op);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -35,6 +36,10 @@ const char* kind_of(mode_t mode) {
   return "not a regular file";
 }
 
+std::string too_large_message(std::size_t bytes_max) {
+  return fmt::format("expected a file of at most {}, found a larger one", format_bytes(bytes_max));
+}
+
 bool set_error(std::string* error, std::string text) {
   if (error) *error = std::move(text);
   return false;
@@ -55,43 +60,103 @@ std::string temp_name(const std::string& path) { return fmt::format("{}.tmp-{}",
 
 }  // namespace
 
-std::optional<std::string> read_file(const std::string& path, std::size_t bytes_max, std::string* error) {
+// Opens `path` for reading without blocking and refuses what is not a regular file of at most
+// `bytes_max` bytes (by its size now; readers enforce the limit again while reading, since a file
+// may grow). A descriptor, or -1 with `error` set.
+static int open_regular_file(const std::string& path, std::size_t bytes_max, std::string* error) {
   // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one.
   Fd in{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
-  if (in.fd < 0) {
-    set_error(error, fmt::format("cannot open: {}", std::strerror(errno)));
-    return std::nullopt;
-  }
   struct stat st {};
-  if (::fstat(in.fd, &st) != 0) {
+  if (in.fd < 0 || ::fstat(in.fd, &st) != 0) {
     set_error(error, fmt::format("cannot open: {}", std::strerror(errno)));
-    return std::nullopt;
+    return -1;
   }
   if (!S_ISREG(st.st_mode)) {
     set_error(error, fmt::format("expected a regular file, found {}", kind_of(st.st_mode)));
-    return std::nullopt;
+    return -1;
   }
-  const auto too_large = [&] {
-    set_error(error, fmt::format("expected a file of at most {}, found a larger one", format_bytes(bytes_max)));
-    return std::nullopt;
-  };
-  if (st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) > bytes_max) return too_large();
+  if (st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) > bytes_max) {
+    set_error(error, too_large_message(bytes_max));
+    return -1;
+  }
+  return std::exchange(in.fd, -1);
+}
+
+std::optional<std::string> read_file(const std::string& path, std::size_t bytes_max, std::string* error) {
+  FileReader reader;
+  if (!reader.open(path, bytes_max, error)) return std::nullopt;
   std::string text;
-  // The size is a hint only (files under /proc say 0, a file may grow): the loop enforces the limit.
-  text.reserve(static_cast<std::size_t>(st.st_size));
+  // The size is a hint only (files under /proc say 0, a file may grow): the reader enforces the limit.
+  text.reserve(reader.size_at_open());
   char chunk[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(in.fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      set_error(error, fmt::format("read failed: {}", std::strerror(errno)));
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    if (static_cast<std::size_t>(n) > bytes_max - text.size()) return too_large();
-    text.append(chunk, static_cast<std::size_t>(n));
+  std::istream& in = reader.stream();
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (!reader.failure().empty()) {
+    set_error(error, reader.failure());
+    return std::nullopt;
   }
   return text;
+}
+
+// The reading stream's buffer: 64 KiB at a time from the descriptor; a failed read or a file past
+// the limit ends the stream and is remembered, so a parser sees an end and the caller the reason.
+class FileReader::Buffer final : public std::streambuf {
+ public:
+  Buffer(int fd, std::size_t bytes_max) : fd_(fd), bytes_max_(bytes_max), data_(kBytes) {}
+  const std::string& failure() const { return failure_; }
+  std::size_t bytes_read() const { return read_; }
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (!failure_.empty()) return traits_type::eof();
+    ssize_t n = -1;
+    do n = ::read(fd_, data_.data(), data_.size());
+    while (n < 0 && errno == EINTR);
+    if (n < 0) failure_ = fmt::format("read failed: {}", std::strerror(errno));
+    else if (static_cast<std::size_t>(n) > bytes_max_ - read_) failure_ = too_large_message(bytes_max_);
+    if (n <= 0 || !failure_.empty()) return traits_type::eof();
+    read_ += static_cast<std::size_t>(n);
+    setg(data_.data(), data_.data(), data_.data() + n);
+    return traits_type::to_int_type(data_[0]);
+  }
+
+ private:
+  static constexpr std::size_t kBytes = 64u << 10;
+  int fd_;
+  std::size_t bytes_max_;
+  std::size_t read_ = 0;
+  std::vector<char> data_;
+  std::string failure_;
+};
+
+FileReader::FileReader() = default;
+
+FileReader::~FileReader() {
+  stream_.reset();
+  buffer_.reset();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool FileReader::open(const std::string& path, std::size_t bytes_max, std::string* error) {
+  assert(fd_ < 0);  // one file per reader
+  fd_ = open_regular_file(path, bytes_max, error);
+  if (fd_ < 0) return false;
+  struct stat st {};
+  size_at_open_ = ::fstat(fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  buffer_ = std::make_unique<Buffer>(fd_, bytes_max);
+  stream_ = std::make_unique<std::istream>(buffer_.get());
+  return true;
+}
+
+std::istream& FileReader::stream() {
+  assert(stream_);  // open() succeeded
+  return *stream_;
+}
+
+std::size_t FileReader::bytes_read() const { return buffer_ ? buffer_->bytes_read() : 0; }
+
+const std::string& FileReader::failure() const {
+  static const std::string none;
+  return buffer_ ? buffer_->failure() : none;
 }
 
 // The stream's buffer: 256 KiB at a time to the descriptor; a failed write is remembered.

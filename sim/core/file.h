@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -22,6 +23,34 @@ namespace dsim {
 // nullopt when the file cannot be read, is not a regular file, or holds more than `bytes_max`
 // bytes; `error` then says why, without the path (callers name the file).
 std::optional<std::string> read_file(const std::string& path, std::size_t bytes_max, std::string* error = nullptr);
+
+// A regular file read as a stream, with read_file's refusals and size limit (which read_file is
+// built on): for inputs parsed as they are read, such as a trace of a million events.
+class FileReader {
+ public:
+  FileReader();
+  ~FileReader();
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+  // False with `error` set (without the path) when read_file would refuse the file.
+  bool open(const std::string& path, std::size_t bytes_max, std::string* error = nullptr);
+  // The content; it ends early when a read fails or the file grows past the limit.
+  std::istream& stream();
+  // The size the file had when opened: a hint (files under /proc say 0).
+  std::size_t size_at_open() const { return size_at_open_; }
+  // The bytes the stream has taken from the file so far.
+  std::size_t bytes_read() const;
+  // "" while every read succeeded; else why the stream ended early ("read failed: ...").
+  const std::string& failure() const;
+
+ private:
+  class Buffer;
+  std::unique_ptr<Buffer> buffer_;
+  std::unique_ptr<std::istream> stream_;
+  std::size_t size_at_open_ = 0;
+  int fd_ = -1;
+};
 
 // False on failure, with `error` set (naming the path); the target is then unchanged.
 bool write_file_atomic(const std::string& path, const std::string& content, std::string* error = nullptr);

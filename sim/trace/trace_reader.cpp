@@ -1,16 +1,15 @@
 #include "sim/trace/trace_reader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "sim/core/file.h"
 
 namespace dsim {
 
@@ -155,22 +154,20 @@ class StreamHandler final : public nlohmann::json_sax<json> {
   std::optional<std::size_t> error_position_;
 };
 
-// "truncated" or "not valid JSON" at a line, for a parse error at byte `position` of `size`.
-std::string syntax_problem(const StreamHandler& h, std::size_t line, std::size_t position, std::size_t size) {
-  return fmt::format("{}: {}{}", line, position >= size ? "the trace is truncated: " : "not valid JSON: ", h.error());
+// Why a document that failed to parse at byte `position` (of `size`, on line `line`) is no trace.
+std::string syntax_problem(const std::string& path, const StreamHandler& h, std::size_t line, std::size_t position,
+                           std::size_t size) {
+  return fmt::format("{}:{}: {}{}", path, line, position >= size ? "the trace is truncated: " : "not valid JSON: ", h.error());
 }
 
-std::size_t line_at(std::istream& in, std::size_t offset) {
-  in.clear();
-  in.seekg(0);
+// The 1-based line of byte `offset`, read again from the file (only when reporting an error).
+std::size_t line_at(const std::string& path, std::size_t offset) {
+  FileReader reader;
+  if (!reader.open(path, kTraceBytesMax)) return 0;
   std::size_t line = 1;
-  char chunk[1 << 16];
-  while (offset > 0 && in) {
-    in.read(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, offset)));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    line += static_cast<std::size_t>(std::count(chunk, chunk + n, '\n'));
-    offset -= std::min(offset, n);
-    if (n == 0) break;
+  std::istreambuf_iterator<char> it(reader.stream());
+  for (std::size_t i = 0; i < offset && it != std::istreambuf_iterator<char>(); ++i, ++it) {
+    if (*it == '\n') ++line;
   }
   return line;
 }
@@ -195,24 +192,21 @@ std::string trace_json_problem(const json& trace) {
 
 bool read_trace(const std::string& path, TraceSink& sink, std::string* error) {
   const auto set = [&](std::string why) {
-    if (error) *error = fmt::format("{}: {}", path, why);
+    if (error) *error = std::move(why);
     return false;
   };
-  std::error_code ec;
-  // Checked before opening: a FIFO or a device must not block or stream forever.
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return set(std::filesystem::exists(path, ec) ? "cannot read: expected a regular file" : "cannot read: no such file");
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec || size > kTraceBytesMax) return set(fmt::format("cannot read: expected a file of at most 1 GiB, found {} bytes", size));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return set(fmt::format("cannot read: {}", std::strerror(errno)));
+  FileReader reader;
+  std::string why;
+  if (!reader.open(path, kTraceBytesMax, &why)) return set(fmt::format("{}: cannot read: {}", path, why));
   StreamHandler handler(&sink);
-  if (json::sax_parse(in, &handler) && handler.finish()) return true;
-  if (!handler.error_position()) return set(handler.error());
+  const bool parsed = json::sax_parse(reader.stream(), &handler) && handler.finish();
+  // A failed read ends the stream like a truncation would: the read's own error is the reason.
+  if (!reader.failure().empty()) return set(fmt::format("{}: cannot read: {}", path, reader.failure()));
+  if (parsed) return true;
+  if (!handler.error_position()) return set(fmt::format("{}: {}", path, handler.error()));
   const std::size_t position = *handler.error_position();
-  if (error) *error = fmt::format("{}:{}", path, syntax_problem(handler, line_at(in, position > 0 ? position - 1 : 0), position, size));
-  return false;
+  // At a parse error at the end of input, every byte was read: then the position is past them.
+  return set(syntax_problem(path, handler, line_at(path, position > 0 ? position - 1 : 0), position, reader.bytes_read()));
 }
 
 void read_trace(const json& trace, TraceSink& sink) {
@@ -239,7 +233,7 @@ std::string trace_text_problem(const std::string& text, const std::string& path)
   const std::size_t position = *handler.error_position();
   const std::size_t before = std::min(text.size(), position > 0 ? position - 1 : 0);
   const auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(before), '\n'));
-  return fmt::format("{}:{}", path, syntax_problem(handler, line, position, text.size()));
+  return syntax_problem(path, handler, line, position, text.size());
 }
 
 }  // namespace dsim

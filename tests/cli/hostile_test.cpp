@@ -165,7 +165,7 @@ const std::vector<Case>& corpus_cases() {
       {"export {h}/trace-wrong-format.json --format perfetto", 2, "trace-wrong-format.json: "},
       {"export {h}/trace-truncated.json --format shiviz", 2, "the trace is truncated"},
       {"export {h}/trace-future-version.json --format edn", 2, "trace-future-version.json: "},
-      {"viz {h}/trace-not-json.json -o -", 2, "trace-not-json.json: not a dsim trace"},
+      {"viz {h}/trace-not-json.json -o -", 2, "trace-not-json.json:1: not valid JSON"},
       {"viz {h}/trace-truncated.json -o {t}/t.html", 2, "trace-truncated.json"},
       // Fuzz results.
       {"fuzz-report {h}/results-empty.jsonl", 2, "results-empty.jsonl: empty results file"},
@@ -209,7 +209,7 @@ const std::vector<Case>& flag_cases() {
       {"fuzz {h}/tiny.json --seeds 1..2 -j 0 --out {t}/f", 2, "-j"},
       {"fuzz {h}/tiny.json --seeds 1..2 --out /dev/null/x", 2, "dsim fuzz: cannot create /dev/null/x"},
       {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results /dev/null/r.jsonl", 2, "cannot write /dev/null/r.jsonl"},
-      {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results {t}/empty-dir", 2, "cannot write {t}/empty-dir: Is a directory"},
+      {"fuzz {h}/tiny.json --seeds 1..2 --out {t}/f --results {t}/empty-dir", 2, "cannot write {t}/empty-dir: it is a directory"},
       {"fuzz {h}/tiny.json --seeds -1..2 --out {t}/f", 2, "expected seeds as A..B"},
       {"fuzz {h}/tiny.json --seeds 1..18446744073709551616 --out {t}/f", 2, "expected seeds as A..B"},
       {"export {h}/trace-not-json.json --format edn -o ''", 2, "expected a file path, found an empty one"},

@@ -109,6 +109,24 @@ std::vector<FaultAction> partition_restarts(const NemesisProfile& p, TimeNs star
   return out;
 }
 
+// Crash-restarts that are over before an election timeout or two: a node forgets what it had not
+// persisted and is back while its peers still count it, which is when a forgotten vote or a
+// half-written term bites. The swarm's crashes are long and rare, so they almost never do this.
+std::vector<FaultAction> crash_restarts(const NemesisProfile& p, TimeNs start_ns, TimeNs end_ns, std::uint32_t nodes,
+                                        Rng& rng) {
+  std::vector<FaultAction> out;
+  const std::uint32_t restarts = draw(p.restarts, rng);
+  for (std::uint32_t i = 0; i < restarts; ++i) {
+    const TimeNs at_ns = start_ns + below_ns(end_ns - start_ns, rng);
+    FaultAction f = timed(FaultAction::Kind::crash, "crash", at_ns, draw(p.restart_ns, rng), end_ns);
+    if (p.select) f.select = p.select;
+    else f.nodes = {static_cast<NodeId>(rng.below(nodes))};
+    f.lose_unsynced = rng.chance(p.lose_unsynced_chance);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<FaultAction> nemesis_faults(const NemesisProfile& profile, TimeNs start_ns, TimeNs end_ns,
@@ -117,6 +135,8 @@ std::vector<FaultAction> nemesis_faults(const NemesisProfile& profile, TimeNs st
   std::vector<FaultAction> out;
   if (profile.kind == Kind::isolations) out = isolations(profile, start_ns, end_ns, nodes, rng);
   if (profile.kind == Kind::partition_restarts) out = partition_restarts(profile, start_ns, end_ns, nodes, rng);
+  if (profile.kind == Kind::crash_restarts) out = crash_restarts(profile, start_ns, end_ns, nodes, rng);
+  assert(profile.kind != Kind::mix && profile.kind != Kind::swarm);  // the fuzzer draws those
   std::stable_sort(out.begin(), out.end(), [](const FaultAction& a, const FaultAction& b) { return a.at_ns < b.at_ns; });
   return out;
 }

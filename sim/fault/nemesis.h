@@ -7,6 +7,9 @@
 //   partition-restarts  a minority cut off; on the majority side some nodes are down through the
 //                       cut and the rest crash and restart in its second half (state kept only in
 //                       memory while the others were unreachable is lost: Dynamo's hints)
+//   crash-restarts      quick crash-restarts of one node each, back within milliseconds: what a
+//                       node had not persisted is gone while its peers still count on it (a
+//                       forgotten Raft vote)
 #pragma once
 
 #include <cstdint>

@@ -47,12 +47,7 @@ void draw_params(const NemesisProfile& profile, std::uint64_t seed, Scenario& s)
   }
 }
 
-std::vector<FaultAction> draw_faults(const Scenario& s, const NemesisProfile& profile, std::uint64_t seed,
-                                     const FuzzLimits& limits) {
-  if (profile.kind != NemesisProfile::Kind::swarm) {
-    Rng rng = Rng::derive(seed, "fuzz-nemesis");
-    return nemesis_faults(profile, limits.faults_from_ns, limits.faults_until_ns, s.cluster.size(), rng);
-  }
+std::vector<FaultAction> draw_swarm(const Scenario& s, std::uint64_t seed, const FuzzLimits& limits) {
   SwarmOptions options;
   options.start_ns = limits.faults_from_ns;
   options.end_ns = limits.faults_until_ns;
@@ -60,6 +55,27 @@ std::vector<FaultAction> draw_faults(const Scenario& s, const NemesisProfile& pr
   Rng rng = Rng::derive(seed, "fuzz-faults");
   Rng slow_rng = Rng::derive(seed, "fuzz-slow");  // so slow nodes left every other draw as it was
   return swarm_faults(options, s.cluster.size(), rng, &slow_rng);
+}
+
+// A mix draws its parts in order: the swarm from its own streams, the targeted profiles one after
+// another from the nemesis stream, so a mix's first part draws what it would draw alone.
+std::vector<FaultAction> draw_faults(const Scenario& s, const NemesisProfile& profile, std::uint64_t seed,
+                                     const FuzzLimits& limits) {
+  using Kind = NemesisProfile::Kind;
+  if (profile.kind == Kind::swarm) return draw_swarm(s, seed, limits);
+  Rng rng = Rng::derive(seed, "fuzz-nemesis");
+  if (profile.kind != Kind::mix) return nemesis_faults(profile, limits.faults_from_ns, limits.faults_until_ns, s.cluster.size(), rng);
+  std::vector<FaultAction> out;
+  for (const NemesisProfile& part : profile.of) {
+    assert(part.kind != Kind::mix);  // the reader refuses nesting
+    std::vector<FaultAction> faults = part.kind == Kind::swarm
+                                          ? draw_swarm(s, seed, limits)
+                                          : nemesis_faults(part, limits.faults_from_ns, limits.faults_until_ns, s.cluster.size(), rng);
+    out.insert(out.end(), std::make_move_iterator(faults.begin()), std::make_move_iterator(faults.end()));
+  }
+  // In time order, as each part's own schedule is, so a replayed or shrunk scenario reads in order.
+  std::stable_sort(out.begin(), out.end(), [](const FaultAction& a, const FaultAction& b) { return a.at_ns < b.at_ns; });
+  return out;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ using Kind = NemesisProfile::Kind;
 constexpr std::uint32_t kChainsMax = 16;
 constexpr std::uint32_t kChainLengthMax = 100;
 constexpr std::uint32_t kRestartsMax = 32;
+constexpr std::size_t kMixPartsMax = 4;
 constexpr TimeNs kProfileTimeMax = 3600 * kNsPerSec;
 constexpr std::size_t kParamsMax = 16;       // parameters one profile sets
 constexpr std::size_t kParamValuesMax = 16;  // values each is drawn from
@@ -84,6 +85,31 @@ NemesisProfile::Range<TimeNs> time_range(ObjectReader& r, std::string_view key, 
                                        kProfileTimeMax / kNsPerMs));
 }
 
+std::optional<NemesisProfile> read_profile(const json& value, const std::string& path, Diagnostics& diag);
+
+// A mix's "of": 1 to kMixPartsMax profiles, none a mix, none with its own weight or params (the
+// mix is drawn by its weight and sets its params).
+std::vector<NemesisProfile> read_mix_parts(ObjectReader& r, Diagnostics& diag) {
+  std::vector<NemesisProfile> parts;
+  const std::string what = fmt::format("an array of 1 to {} profiles, none a mix", kMixPartsMax);
+  const json* of = r.required("of", what);
+  if (!of) return parts;
+  if (!of->is_array() || of->empty() || of->size() > kMixPartsMax) {
+    diag.expected(r.path("of"), what, *of);
+    return parts;
+  }
+  for (std::size_t i = 0; i < of->size(); ++i) {
+    const json& part = (*of)[i];
+    const std::string at = json_path(r.path("of"), i);
+    if (part.is_object() && (part.value("kind", "") == "mix" || part.contains("weight") || part.contains("params"))) {
+      diag.error(at, "expected a profile without \"weight\" or \"params\" and not a mix (the mix has them)");
+      continue;
+    }
+    if (auto p = read_profile(part, at, diag)) parts.push_back(std::move(*p));
+  }
+  return parts;
+}
+
 std::optional<NemesisProfile> read_profile(const json& value, const std::string& path, Diagnostics& diag) {
   ObjectReader r(value, path, diag);
   if (!r.is_object()) {
@@ -92,8 +118,12 @@ std::optional<NemesisProfile> read_profile(const json& value, const std::string&
   }
   const std::size_t errors = diag.list().size();
   NemesisProfile p;
-  const std::string kind = r.choice("kind", "swarm", {"swarm", "isolations", "partition-restarts"});
-  p.kind = kind == "isolations" ? Kind::isolations : kind == "partition-restarts" ? Kind::partition_restarts : Kind::swarm;
+  const std::string kind = r.choice("kind", "swarm", {"swarm", "isolations", "partition-restarts", "crash-restarts", "mix"});
+  p.kind = kind == "isolations"           ? Kind::isolations
+           : kind == "partition-restarts" ? Kind::partition_restarts
+           : kind == "crash-restarts"     ? Kind::crash_restarts
+           : kind == "mix"                ? Kind::mix
+                                          : Kind::swarm;
   p.weight = r.number("weight", 1, 0.001, 1000);
   if (const json* params = r.raw("params")) p.params = read_params(*params, r.path("params"), diag);
   if (p.kind == Kind::isolations) {
@@ -112,6 +142,14 @@ std::optional<NemesisProfile> read_profile(const json& value, const std::string&
     p.down_before = count_range(r, "down_before", p.down_before, kRestartsMax);
     p.restarts = count_range(r, "restarts", p.restarts, kRestartsMax);
     p.restart_ns = time_range(r, "restart_ms", p.restart_ns);
+  } else if (p.kind == Kind::crash_restarts) {
+    if (const json* select = r.raw("select")) p.select = read_selector(*select, r.path("select"), diag);
+    p.restarts = count_range(r, "restarts", {1, 12}, kRestartsMax);
+    if (p.restarts.min < 1) diag.error(r.path("restarts"), "expected at least 1, found 0");
+    p.restart_ns = time_range(r, "restart_ms", {1 * kNsPerMs, 60 * kNsPerMs});
+    p.lose_unsynced_chance = r.number("lose_unsynced", 0.5, 0, 1);
+  } else if (p.kind == Kind::mix) {
+    p.of = read_mix_parts(r, diag);
   }
   r.finish();
   if (diag.list().size() != errors) return std::nullopt;
@@ -128,6 +166,8 @@ std::string nemesis_kind_name(Kind kind) {
     case Kind::swarm: return "swarm";
     case Kind::isolations: return "isolations";
     case Kind::partition_restarts: return "partition-restarts";
+    case Kind::crash_restarts: return "crash-restarts";
+    case Kind::mix: return "mix";
   }
   return "swarm";
 }
@@ -169,26 +209,42 @@ FuzzSpec default_fuzz(std::string_view protocol) {
   return *fuzz;
 }
 
+namespace {
+
+// A profile as the reader takes it; a mix's parts without the weight and params they may not have.
+json profile_to_json(const NemesisProfile& p, bool part_of_mix) {
+  json out = {{"kind", nemesis_kind_name(p.kind)}};
+  if (!part_of_mix) out["weight"] = p.weight;
+  if (!part_of_mix && !p.params.empty()) out["params"] = p.params;
+  if (p.kind == Kind::isolations) {
+    if (p.select) out["select"] = selector_to_json(*p.select);
+    out["chains"] = range_json(p.chains);
+    out["length"] = range_json(p.length);
+    out["gap_ms"] = range_ms_json(p.gap_ns);
+    out["duration_ms"] = range_ms_json(p.duration_ns);
+  } else if (p.kind == Kind::partition_restarts) {
+    out["duration_ms"] = range_ms_json(p.duration_ns);
+    out["minority"] = range_json(p.minority);
+    out["down_before"] = range_json(p.down_before);
+    out["restarts"] = range_json(p.restarts);
+    out["restart_ms"] = range_ms_json(p.restart_ns);
+  } else if (p.kind == Kind::crash_restarts) {
+    if (p.select) out["select"] = selector_to_json(*p.select);
+    out["restarts"] = range_json(p.restarts);
+    out["restart_ms"] = range_ms_json(p.restart_ns);
+    out["lose_unsynced"] = p.lose_unsynced_chance;
+  } else if (p.kind == Kind::mix) {
+    out["of"] = json::array();
+    for (const NemesisProfile& part : p.of) out["of"].push_back(profile_to_json(part, true));
+  }
+  return out;
+}
+
+}  // namespace
+
 json fuzz_to_json(const FuzzSpec& fuzz) {
   json profiles = json::array();
-  for (const NemesisProfile& p : fuzz.profiles) {
-    json out = {{"kind", nemesis_kind_name(p.kind)}, {"weight", p.weight}};
-    if (!p.params.empty()) out["params"] = p.params;
-    if (p.kind == Kind::isolations) {
-      if (p.select) out["select"] = selector_to_json(*p.select);
-      out["chains"] = range_json(p.chains);
-      out["length"] = range_json(p.length);
-      out["gap_ms"] = range_ms_json(p.gap_ns);
-      out["duration_ms"] = range_ms_json(p.duration_ns);
-    } else if (p.kind == Kind::partition_restarts) {
-      out["duration_ms"] = range_ms_json(p.duration_ns);
-      out["minority"] = range_json(p.minority);
-      out["down_before"] = range_json(p.down_before);
-      out["restarts"] = range_json(p.restarts);
-      out["restart_ms"] = range_ms_json(p.restart_ns);
-    }
-    profiles.push_back(std::move(out));
-  }
+  for (const NemesisProfile& p : fuzz.profiles) profiles.push_back(profile_to_json(p, false));
   return {{"profiles", std::move(profiles)}};
 }
 

@@ -26,7 +26,7 @@ nlohmann::json fuzz_to_json(const FuzzSpec& fuzz);
 nlohmann::json default_fuzz_json(std::string_view protocol);
 FuzzSpec default_fuzz(std::string_view protocol);
 
-// "swarm", "isolations", "partition-restarts".
+// "swarm", "isolations", "partition-restarts", "crash-restarts", "mix".
 std::string nemesis_kind_name(NemesisProfile::Kind kind);
 
 }  // namespace dsim

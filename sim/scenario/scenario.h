@@ -247,6 +247,8 @@ struct NemesisProfile {
     swarm,               // the swarm generator (sim/fault/swarm.h)
     isolations,          // chains of isolations of one node each, of whom `select` picks as it fires
     partition_restarts,  // a minority cut off while the majority side crashes and restarts
+    crash_restarts,      // quick crash-restarts of one node each (a supervisor restarting a process)
+    mix,                 // the schedules of the profiles in `of`, together
   };
   // An inclusive range of values drawn uniformly.
   template <class T>
@@ -268,10 +270,17 @@ struct NemesisProfile {
   Range<std::uint32_t> down_before{0, 1};  // majority nodes crashed before the cut, back after it
   Range<std::uint32_t> restarts{1, 3};     // rolling crash-restarts of the other majority nodes
   Range<TimeNs> restart_ns{20 * kNsPerMs, 80 * kNsPerMs};
+  // crash_restarts: `restarts` crashes, each `restart_ns` long, at random times in the fault window
+  // (of the node `select` picks as each fires, else a random one); each loses what the node had
+  // not synced with this chance.
+  double lose_unsynced_chance = 0.5;
   // Any kind: cluster parameters this profile sets, one value drawn per seed from each list (a
   // leader nemesis wants Raft without its no-op, one entry per AppendEntries). Sorted by name,
   // so the draws are in a fixed order.
   std::map<std::string, std::vector<nlohmann::json>> params;
+  // mix: the profiles whose schedules are drawn in turn and run together (no mix inside a mix;
+  // their weights and params are not used: the mix has its own).
+  std::vector<NemesisProfile> of;
 
   bool operator==(const NemesisProfile&) const = default;
 };

@@ -46,6 +46,16 @@ TEST(FuzzSection, BadProfilesAreNamedByPath) {
        "/fuzz/profiles/0/select/annotated: expected a non-empty object"},
       {{{"profiles", {{{"kind", "partition-restarts"}, {"restarts", 33}}}}}, "/fuzz/profiles/0/restarts: expected an integer"},
       {{{"profiles", {{{"kind", "swarm"}, {"weight", 0}}}}}, "/fuzz/profiles/0/weight: expected"},
+      {{{"profiles", {{{"kind", "crash-restarts"}, {"restarts", 0}}}}}, "/fuzz/profiles/0/restarts: expected at least 1"},
+      {{{"profiles", {{{"kind", "crash-restarts"}, {"lose_unsynced", 2}}}}}, "/fuzz/profiles/0/lose_unsynced: expected"},
+      {{{"profiles", {{{"kind", "mix"}}}}}, "/fuzz/profiles/0/of: missing"},
+      {{{"profiles", {{{"kind", "mix"}, {"of", json::array()}}}}}, "/fuzz/profiles/0/of: expected an array of 1 to 4 profiles"},
+      {{{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", "mix"}, {"of", {{{"kind", "swarm"}}}}}}}}}}},
+       "/fuzz/profiles/0/of/0: expected a profile without \"weight\" or \"params\" and not a mix"},
+      {{{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", "swarm"}, {"weight", 2}}}}}}}},
+       "/fuzz/profiles/0/of/0: expected a profile without \"weight\""},
+      {{{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", "crash-restarts"}, {"restart_ms", -1}}}}}}}},
+       "/fuzz/profiles/0/of/0/restart_ms: expected a time"},
       {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", true}}}}}}},
        "/fuzz/profiles/0/params/leader_noop: expected a list of 1 to 16 values"},
       {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", {{1, 2}}}}}}}}},
@@ -67,9 +77,17 @@ TEST(FuzzSection, WritesBackExactlyAndLeavesTheDefaultOut) {
                       {{{"kind", "swarm"}, {"weight", 2}},
                        {{"kind", "isolations"}, {"select", {{"annotated", {{"role", "leader"}}}, {"pick", "newest"}}},
                         {"gap_ms", {50, 75.5}}},
-                       {{"kind", "partition-restarts"}, {"restarts", 2}, {"params", {{"leader_noop", {false, true}}}}}}}};
+                       {{"kind", "partition-restarts"}, {"restarts", 2}, {"params", {{"leader_noop", {false, true}}}}},
+                       {{"kind", "mix"},
+                        {"params", {{"leader_noop", {false}}}},
+                        {"of",
+                         {{{"kind", "isolations"}, {"chains", 1}},
+                          {{"kind", "crash-restarts"}, {"restart_ms", {2, 9}}, {"lose_unsynced", 1}}}}}}}};
   const Scenario s = std::get<Scenario>(parse(doc_with(fuzz)));
-  ASSERT_EQ(s.fuzz.profiles.size(), 3u);
+  ASSERT_EQ(s.fuzz.profiles.size(), 4u);
+  ASSERT_EQ(s.fuzz.profiles[3].of.size(), 2u);
+  EXPECT_EQ(s.fuzz.profiles[3].of[1].restart_ns.max, 9 * kNsPerMs);
+  EXPECT_EQ(s.fuzz.profiles[3].of[1].lose_unsynced_chance, 1.0);
   EXPECT_EQ(s.fuzz.profiles[1].gap_ns.max, 75'500'000);
   EXPECT_EQ(s.fuzz.profiles[2].restarts.min, 2u);
   EXPECT_EQ(s.fuzz.profiles[2].params.at("leader_noop"), (std::vector<json>{false, true}));
@@ -169,6 +187,66 @@ TEST(Nemesis, PartitionRestartsCutAMinorityAndRestartOnlyTheMajoritySide) {
     EXPECT_LE(crashes, 4u);
   }
   EXPECT_TRUE(draw(p, 3, 2).empty());
+}
+
+TEST(Nemesis, CrashRestartsAreQuickAndFollowTheirRanges) {
+  NemesisProfile p;
+  p.kind = NemesisProfile::Kind::crash_restarts;
+  p.restarts = {2, 5};
+  p.restart_ns = {1 * kNsPerMs, 30 * kNsPerMs};
+  std::size_t lost = 0, crashes = 0;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    const auto faults = draw(p, seed);
+    expect_inside_window(faults);
+    EXPECT_GE(faults.size(), 2u);
+    EXPECT_LE(faults.size(), 5u);
+    for (const auto& f : faults) {
+      EXPECT_EQ(f.kind, FaultAction::Kind::crash);
+      ASSERT_EQ(f.nodes.size(), 1u);
+      EXPECT_LT(f.nodes[0], 5u);
+      EXPECT_LE(*f.duration_ns, p.restart_ns.max);
+      lost += f.lose_unsynced;
+      ++crashes;
+    }
+    EXPECT_EQ(draw(p, seed), faults);  // pure in the seed
+  }
+  // About half the crashes lose what was not synced (the default chance); none and all at 0 and 1.
+  EXPECT_GT(lost, crashes / 4);
+  EXPECT_LT(lost, crashes * 3 / 4);
+  p.lose_unsynced_chance = 0;
+  for (const auto& f : draw(p, 9)) EXPECT_FALSE(f.lose_unsynced);
+  p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
+  for (const auto& f : draw(p, 7)) {
+    EXPECT_EQ(f.select, p.select);
+    EXPECT_TRUE(f.nodes.empty());  // chosen as it fires
+  }
+}
+
+// A mix runs its parts' schedules together: its first targeted part draws exactly what it would
+// draw alone, the others add theirs, the swarm part is the swarm's own schedule, all in time order.
+TEST(Nemesis, MixRunsItsPartsTogether) {
+  const json iso = {{"kind", "isolations"}, {"chains", 1}, {"length", 3}};
+  const json crashes = {{"kind", "crash-restarts"}, {"restarts", 4}};
+  const Scenario alone = std::get<Scenario>(parse(doc_with({{"profiles", {iso}}})));
+  const Scenario swarm = std::get<Scenario>(parse(doc_with({{"profiles", {{{"kind", "swarm"}}}}})));
+  const Scenario mixed = std::get<Scenario>(parse(doc_with({{"profiles", {{{"kind", "mix"}, {"of", {iso, crashes}}}}}})));
+  const Scenario with_swarm =
+      std::get<Scenario>(parse(doc_with({{"profiles", {{{"kind", "mix"}, {"of", {crashes, {{"kind", "swarm"}}}}}}}})));
+  const auto count = [](const Scenario& s, FaultAction::Kind kind) {
+    return std::count_if(s.faults.begin(), s.faults.end(), [&](const FaultAction& f) { return f.kind == kind; });
+  };
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Scenario a = fuzz::fuzz_scenario(alone, seed), m = fuzz::fuzz_scenario(mixed, seed);
+    EXPECT_EQ(count(m, FaultAction::Kind::partition), count(a, FaultAction::Kind::partition)) << seed;
+    EXPECT_EQ(count(m, FaultAction::Kind::crash), 4) << seed;
+    for (const auto& f : a.faults) EXPECT_NE(std::find(m.faults.begin(), m.faults.end(), f), m.faults.end()) << seed;
+    EXPECT_TRUE(std::is_sorted(m.faults.begin(), m.faults.end(),
+                               [](const FaultAction& x, const FaultAction& y) { return x.at_ns < y.at_ns; }));
+    EXPECT_EQ(fuzz::fuzz_scenario(mixed, seed), m);
+    const Scenario w = fuzz::fuzz_scenario(with_swarm, seed), sw = fuzz::fuzz_scenario(swarm, seed);
+    for (const auto& f : sw.faults) EXPECT_NE(std::find(w.faults.begin(), w.faults.end(), f), w.faults.end()) << seed;
+    EXPECT_EQ(w.faults.size(), sw.faults.size() + 4) << seed;
+  }
 }
 
 TEST(Nemesis, PickProfileFollowsTheWeightsAndDrawsNothingForOne) {

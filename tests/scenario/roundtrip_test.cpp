@@ -238,28 +238,45 @@ NemesisProfile::Range<T> gen_range(T lo, T hi) {
   return {std::min(a, b), std::max(a, b)};
 }
 
-// Profiles of every kind with every field drawn.
+// One profile of a targeted kind or the swarm (not a mix), with every field drawn.
+NemesisProfile gen_profile() {
+  NemesisProfile p;
+  p.kind = *rc::gen::element(NemesisProfile::Kind::swarm, NemesisProfile::Kind::isolations,
+                             NemesisProfile::Kind::partition_restarts, NemesisProfile::Kind::crash_restarts);
+  const auto ns = [] { return gen_range<TimeNs>(1, 3600 * kNsPerSec); };
+  if (p.kind == NemesisProfile::Kind::isolations) {
+    if (coin()) p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
+    p.chains = gen_range<std::uint32_t>(1, 16);
+    p.length = gen_range<std::uint32_t>(1, 100);
+    p.gap_ns = ns();
+    p.duration_ns = ns();
+  } else if (p.kind == NemesisProfile::Kind::partition_restarts) {
+    p.duration_ns = ns();
+    p.minority = gen_range<std::uint32_t>(1, 4096);
+    p.down_before = gen_range<std::uint32_t>(0, 32);
+    p.restarts = gen_range<std::uint32_t>(0, 32);
+    p.restart_ns = ns();
+  } else if (p.kind == NemesisProfile::Kind::crash_restarts) {
+    if (coin()) p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
+    p.restarts = gen_range<std::uint32_t>(1, 32);
+    p.restart_ns = ns();
+    p.lose_unsynced_chance = pick(0, 4) / 4.0;
+  }
+  return p;
+}
+
+// Profiles of every kind, mixes of them among them, with every field drawn.
 FuzzSpec gen_fuzz() {
   FuzzSpec f;
   for (int i = pick(1, 4); i > 0; --i) {
     NemesisProfile p;
-    p.kind = *rc::gen::element(NemesisProfile::Kind::swarm, NemesisProfile::Kind::isolations,
-                               NemesisProfile::Kind::partition_restarts);
-    p.weight = static_cast<double>(pick(1, 1000));
-    const auto ns = [] { return gen_range<TimeNs>(1, 3600 * kNsPerSec); };
-    if (p.kind == NemesisProfile::Kind::isolations) {
-      if (coin()) p.select = NodeSelector{{{"role", "leader"}}, NodeSelector::Pick::newest};
-      p.chains = gen_range<std::uint32_t>(1, 16);
-      p.length = gen_range<std::uint32_t>(1, 100);
-      p.gap_ns = ns();
-      p.duration_ns = ns();
-    } else if (p.kind == NemesisProfile::Kind::partition_restarts) {
-      p.duration_ns = ns();
-      p.minority = gen_range<std::uint32_t>(1, 4096);
-      p.down_before = gen_range<std::uint32_t>(0, 32);
-      p.restarts = gen_range<std::uint32_t>(0, 32);
-      p.restart_ns = ns();
+    if (coin()) {
+      p = gen_profile();
+    } else {
+      p.kind = NemesisProfile::Kind::mix;
+      for (int j = pick(1, 4); j > 0; --j) p.of.push_back(gen_profile());
     }
+    p.weight = static_cast<double>(pick(1, 1000));
     f.profiles.push_back(p);
   }
   return f;

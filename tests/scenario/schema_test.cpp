@@ -1,9 +1,13 @@
 // scenarios/schema.json agrees with the parser on the vocabulary: actions, presets,
 // distributions, and the keys every section accepts.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "sim/core/file.h"
 #include "sim/scenario/fault_json.h"
+#include "sim/scenario/fuzz_json.h"
+#include "tests/scenario/json_schema.h"
 #include "tests/scenario/support.h"
 
 namespace dsim::testing {
@@ -37,6 +41,40 @@ TEST(Schema, FaultActionsMatchTheParser) {
 
 TEST(Schema, LatencyPresetsMatchTheParser) {
   EXPECT_EQ(schema()["$defs"]["latency"]["oneOf"][0]["enum"].get<std::vector<std::string>>(), latency_preset_names());
+}
+
+// The nemesis kinds are the parser's, and schema and parser agree on what a mix may hold: the
+// protocols' own defaults (Raft's holds a mix) pass both, a part with a weight or a nested mix
+// fails both.
+TEST(Schema, NemesisProfilesMatchTheParser) {
+  const json s = schema();
+  const auto kinds = s["$defs"]["nemesisProfile"]["properties"]["kind"]["enum"].get<std::vector<std::string>>();
+  for (auto k : {NemesisProfile::Kind::swarm, NemesisProfile::Kind::isolations, NemesisProfile::Kind::partition_restarts,
+                 NemesisProfile::Kind::crash_restarts, NemesisProfile::Kind::mix}) {
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), nemesis_kind_name(k)), kinds.end()) << nemesis_kind_name(k);
+  }
+  EXPECT_EQ(kinds.size(), 5u);
+  const JsonSchema validator(s);
+  const auto with_fuzz = [](json fuzz) {
+    json doc = {{"cluster", {{"protocol", "raft"}, {"nodes", 5}}}};
+    doc["fuzz"] = std::move(fuzz);
+    return doc;
+  };
+  const json crashes = {{"kind", "crash-restarts"}, {"restarts", {2, 4}}, {"restart_ms", 5}, {"lose_unsynced", 1}};
+  const json good = with_fuzz(default_fuzz_json("raft"));
+  std::string why;
+  EXPECT_TRUE(validator.accepts(good, &why)) << why;
+  EXPECT_TRUE(std::holds_alternative<Scenario>(parse_scenario(good.dump(), "t.json")));
+  const std::vector<json> bad = {
+      with_fuzz({{"profiles", {{{"kind", "mix"}, {"of", {crashes, {{"kind", "swarm"}, {"weight", 2}}}}}}}}),
+      with_fuzz({{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", "mix"}, {"of", {crashes}}}}}}}}}),
+      with_fuzz({{"profiles", {{{"kind", "mix"}, {"of", json::array()}}}}}),
+      with_fuzz({{"profiles", {{{"kind", "crash-restarts"}, {"lose_unsynced", 1.5}}}}}),
+  };
+  for (const json& doc : bad) {
+    EXPECT_FALSE(validator.accepts(doc)) << doc["fuzz"].dump();
+    EXPECT_TRUE(std::holds_alternative<Diagnostics>(parse_scenario(doc.dump(), "t.json"))) << doc["fuzz"].dump();
+  }
 }
 
 TEST(Schema, SectionKeysAreTheOnesTheParserReads) {

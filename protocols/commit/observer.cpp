@@ -284,28 +284,26 @@ void CommitObserver::check_decided(TimeNs calm_ns, TimeNs end_ns, Report& report
        {"deadline_ms", ns_to_ms(first->deadline_ns)}, {"undecided", late}}});
 }
 
-void CommitObserver::at_end(const ClusterView& view, const check::History& history, TimeNs calm_ns, Report& report) {
-  for (NodeId n = 0; n < nodes_.size(); ++n) refresh(view, n);
-  const TimeNs now_ns = view.now_ns();
-  if (options_.decided_within_ns) check_decided(calm_ns, now_ns, report);
-
-  // Agreement at the end: committed somewhere means committed or in doubt everywhere.
+// Agreement at the end: committed somewhere means committed or in doubt everywhere.
+void CommitObserver::check_agreement_at_end(Report& report) const {
   for (TxId txid : partial_) {
     if (reported_.count(txid)) continue;  // already reported when it happened
-    for (NodeId p : participants_[txid]) {
+    for (NodeId p : participants_.at(txid)) {
       const TxState s = state_at(p, txid);
-      if (s == TxState::none || s == TxState::aborted) {
-        report.findings.push_back(safety(
-            "agreement",
-            fmt::format("transaction {} committed at some participants but n{} {}", txid, p,
-                        s == TxState::none ? "has no record of it (its prepared state was lost)" : "aborted it"),
-            {{"txid", txid}, {"node", p}}));
-        break;
-      }
+      if (s != TxState::none && s != TxState::aborted) continue;
+      report.findings.push_back(safety(
+          "agreement",
+          fmt::format("transaction {} committed at some participants but n{} {}", txid, p,
+                      s == TxState::none ? "has no record of it (its prepared state was lost)" : "aborted it"),
+          {{"txid", txid}, {"node", p}}));
+      break;
     }
   }
+}
 
-  // Balances: initial plus every committed delta, account by account.
+// Balances: initial plus every committed delta, account by account; the first wrong account of
+// each participant is reported.
+void CommitObserver::check_balances(Report& report) const {
   std::map<Account, std::int64_t> expected;
   for (Account a = 0; a < options_.bank.accounts; ++a) expected[a] = options_.bank.initial_balance;
   for (const auto& [txid, deltas] : deltas_) {
@@ -313,31 +311,43 @@ void CommitObserver::at_end(const ClusterView& view, const check::History& histo
   }
   for (NodeId p = 1; p < nodes_.size(); ++p) {
     for (const auto& [a, b] : nodes_[p].balances) {
-      if (b != expected[a]) {
-        report.findings.push_back(safety("lost-update",
-                                         fmt::format("account {} on n{} holds {} but its committed transfers sum to {}",
-                                                     a, p, b, expected[a]),
-                                         {{"account", a}, {"balance", b}, {"expected", expected[a]}}));
-        break;
-      }
+      if (b == expected[a]) continue;
+      report.findings.push_back(safety("lost-update",
+                                       fmt::format("account {} on n{} holds {} but its committed transfers sum to {}",
+                                                   a, p, b, expected[a]),
+                                       {{"account", a}, {"balance", b}, {"expected", expected[a]}}));
+      break;
     }
   }
+}
 
-  // The client history: acknowledged transfers committed, audits conserved.
-  std::vector<double> latencies_ms;
-  std::uint64_t transfers_ok = 0, transfers_fail = 0, transfers_info = 0, audits_ok = 0, audits_fail = 0;
+// Why an acknowledged transfer is not committed everywhere, or "" when it is (or still in doubt).
+std::string CommitObserver::lost_transfer(TxId txid) const {
+  const auto pit = participants_.find(txid);
+  if (pit == participants_.end()) return "no participant has a record of it";
+  std::string lost;
+  for (NodeId p : pit->second) {
+    const TxState s = state_at(p, txid);
+    if (s != TxState::committed && !in_doubt(s)) lost = fmt::format("n{} {}", p, state_name(s));
+  }
+  return lost;
+}
+
+// The client history: acknowledged transfers committed, audits conserved; and its counts.
+CommitObserver::ClientTally CommitObserver::check_clients(const check::History& history, Report& report) const {
+  ClientTally t;
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const auto& op = history.ops[i];
     if (op.f == "transfer") {
-      transfers_ok += op.type == check::OpType::ok;
-      transfers_fail += op.type == check::OpType::fail;
-      transfers_info += op.type == check::OpType::info;
+      t.transfers_ok += op.type == check::OpType::ok;
+      t.transfers_fail += op.type == check::OpType::fail;
+      t.transfers_info += op.type == check::OpType::info;
     } else if (op.f == "audit") {
-      audits_ok += op.type == check::OpType::ok;
-      audits_fail += op.type != check::OpType::ok;
+      t.audits_ok += op.type == check::OpType::ok;
+      t.audits_not_ok += op.type != check::OpType::ok;
     }
     if (op.type != check::OpType::ok) continue;
-    latencies_ms.push_back(ns_to_ms(op.complete_ns - op.invoke_ns));
+    t.latencies_ms.push_back(ns_to_ms(op.complete_ns - op.invoke_ns));
     if (op.f == "audit" && op.output.is_object() && op.output.contains("total") &&
         op.output["total"] != options_.bank.total()) {
       report.findings.push_back(safety("conservation",
@@ -345,71 +355,68 @@ void CommitObserver::at_end(const ClusterView& view, const check::History& histo
                                                    op.output["total"].dump(), options_.bank.total()),
                                        {{"op", i}}));
     }
-    if (op.f == "transfer" && op.output.is_object() && op.output.contains("txid")) {
-      const TxId txid = op.output["txid"].get<TxId>();
-      auto pit = participants_.find(txid);
-      std::string lost;
-      if (pit == participants_.end()) {
-        lost = "no participant has a record of it";
-      } else {
-        for (NodeId p : pit->second) {
-          const TxState s = state_at(p, txid);
-          if (s != TxState::committed && !in_doubt(s)) lost = fmt::format("n{} {}", p, state_name(s));
-        }
-      }
-      if (!lost.empty()) {
-        report.findings.push_back(safety("lost-update",
-                                         fmt::format("transfer (operation {}, transaction {}) was acknowledged but {}",
-                                                     i, txid, lost),
-                                         {{"op", i}, {"txid", txid}}));
-      }
+    if (op.f != "transfer" || !op.output.is_object() || !op.output.contains("txid")) continue;
+    const TxId txid = op.output["txid"].get<TxId>();
+    if (const std::string lost = lost_transfer(txid); !lost.empty()) {
+      report.findings.push_back(safety("lost-update",
+                                       fmt::format("transfer (operation {}, transaction {}) was acknowledged but {}", i,
+                                                   txid, lost),
+                                       {{"op", i}, {"txid", txid}}));
     }
   }
+  return t;
+}
 
-  // Transactions by outcome, over every record in the cluster.
+// Transactions by outcome, over every record in the cluster: decided somewhere wins.
+CommitObserver::OutcomeTally CommitObserver::tally_outcomes() const {
   std::map<TxId, TxState> outcome;
-  for (NodeId n = 0; n < nodes_.size(); ++n) {
-    for (const auto& [txid, s] : nodes_[n].states) {
+  for (const NodeCache& node : nodes_) {
+    for (const auto& [txid, s] : node.states) {
       TxState& o = outcome[txid];
-      if (decided(s)) o = s;
-      else if (o == TxState::none) o = s;
+      if (decided(s) || o == TxState::none) o = s;
     }
   }
-  std::uint64_t committed = 0, aborted = 0, undecided = 0;
+  OutcomeTally t;
   for (const auto& [txid, s] : outcome) {
-    committed += s == TxState::committed;
-    aborted += s == TxState::aborted;
-    undecided += !decided(s);
+    t.committed += s == TxState::committed;
+    t.aborted += s == TxState::aborted;
+    t.undecided += !decided(s);
   }
+  return t;
+}
 
-  // Blocking: in-doubt time per participant and transaction, counted while the participant was up.
-  std::uint64_t blocked = 0;
-  TimeNs blocked_max_ns = 0, blocked_total_ns = 0, held_max_ns = 0;
+// Blocking: in-doubt time per participant and transaction, counted while the participant was up;
+// the longest past the bound is a liveness finding.
+CommitObserver::BlockedTally CommitObserver::check_blocking(TimeNs now_ns, Report& report) const {
+  BlockedTally t;
   std::optional<std::pair<NodeId, TxId>> worst;
-  for (auto& [key, d] : doubts_) {
-    TimeNs held = d.held_ns + (d.open_since_ns ? now_ns - *d.open_since_ns : 0);
-    held_max_ns = std::max(held_max_ns, held);
-    if (held > options_.blocked_after_ns) {
-      ++blocked;
-      blocked_total_ns += held;
-      if (held > blocked_max_ns) {
-        blocked_max_ns = held;
-        worst = key;
-      }
+  for (const auto& [key, d] : doubts_) {
+    const TimeNs held_ns = d.held_ns + (d.open_since_ns ? now_ns - *d.open_since_ns : 0);
+    t.held_max_ns = std::max(t.held_max_ns, held_ns);
+    if (held_ns <= options_.blocked_after_ns) continue;
+    ++t.blocked;
+    t.total_ns += held_ns;
+    if (held_ns > t.max_ns) {
+      t.max_ns = held_ns;
+      worst = key;
     }
   }
-  if (worst && blocked_max_ns > options_.blocking_bound_ns) {
-    const auto& d = doubts_[*worst];
-    report.findings.push_back(Finding{
-        Finding::Kind::liveness, "atomic-commit", "blocked",
-        fmt::format("n{} held transaction {} in doubt, its locks held, for {} ms (bound {} ms){}", worst->first,
-                    worst->second, round2(ns_to_ms(blocked_max_ns)), ns_to_ms(options_.blocking_bound_ns),
-                    d.resolved ? " before it learned the decision" : "; it is still undecided at the end"),
-        0,
-        {{"node", worst->first}, {"txid", worst->second}, {"blocked_ms", ns_to_ms(blocked_max_ns)},
-         {"resolved", d.resolved}}});
-  }
+  if (!worst || t.max_ns <= options_.blocking_bound_ns) return t;
+  const Doubt& d = doubts_.at(*worst);
+  report.findings.push_back(Finding{
+      Finding::Kind::liveness, "atomic-commit", "blocked",
+      fmt::format("n{} held transaction {} in doubt, its locks held, for {} ms (bound {} ms){}", worst->first,
+                  worst->second, round2(ns_to_ms(t.max_ns)), ns_to_ms(options_.blocking_bound_ns),
+                  d.resolved ? " before it learned the decision" : "; it is still undecided at the end"),
+      0,
+      {{"node", worst->first}, {"txid", worst->second}, {"blocked_ms", ns_to_ms(t.max_ns)}, {"resolved", d.resolved}}});
+  return t;
+}
 
+// One line each in the run summary (keys sorted there), all under "commit_".
+void CommitObserver::write_metrics(ClientTally clients, const OutcomeTally& outcomes, const BlockedTally& blocked,
+                                   Report& report) const {
+  std::vector<double>& latencies_ms = clients.latencies_ms;
   std::sort(latencies_ms.begin(), latencies_ms.end());
   double mean = 0;
   for (double l : latencies_ms) mean += l;
@@ -418,25 +425,37 @@ void CommitObserver::at_end(const ClusterView& view, const check::History& histo
                          ? 0.0
                          : latencies_ms[std::min(latencies_ms.size() - 1,
                                                  static_cast<std::size_t>(0.99 * static_cast<double>(latencies_ms.size())))];
-  const std::uint64_t finished = committed + aborted;
-  // One line each in the run summary (keys sorted there), all under "commit_".
+  const std::uint64_t finished = outcomes.committed + outcomes.aborted;
   auto& m = report.metrics;
   m["commit_transactions"] = {{"protocol", options_.protocol},
-                              {"committed", committed},
-                              {"aborted", aborted},
-                              {"undecided", undecided}};
-  m["commit_blocked"] = {{"participant_transactions", blocked},
-                         {"max_ms", round2(ns_to_ms(blocked_max_ns))},
-                         {"total_ms", round2(ns_to_ms(blocked_total_ns))},
+                              {"committed", outcomes.committed},
+                              {"aborted", outcomes.aborted},
+                              {"undecided", outcomes.undecided}};
+  m["commit_blocked"] = {{"participant_transactions", blocked.blocked},
+                         {"max_ms", round2(ns_to_ms(blocked.max_ns))},
+                         {"total_ms", round2(ns_to_ms(blocked.total_ns))},
                          {"threshold_ms", ns_to_ms(options_.blocked_after_ns)},
-                         {"locks_held_max_ms", round2(ns_to_ms(held_max_ns))}};
+                         {"locks_held_max_ms", round2(ns_to_ms(blocked.held_max_ns))}};
   m["commit_messages"] = {{"total", counters_->messages},
                           {"per_transaction", finished ? round2(static_cast<double>(counters_->messages) /
                                                                 static_cast<double>(finished))
                                                        : 0.0}};
   m["commit_latency_ms"] = {{"mean", round2(mean)}, {"p99", round2(p99)}};
-  m["commit_clients"] = {{"transfers", {{"ok", transfers_ok}, {"fail", transfers_fail}, {"info", transfers_info}}},
-                         {"audits", {{"ok", audits_ok}, {"not_ok", audits_fail}}}};
+  m["commit_clients"] = {
+      {"transfers", {{"ok", clients.transfers_ok}, {"fail", clients.transfers_fail}, {"info", clients.transfers_info}}},
+      {"audits", {{"ok", clients.audits_ok}, {"not_ok", clients.audits_not_ok}}}};
+}
+
+void CommitObserver::at_end(const ClusterView& view, const check::History& history, TimeNs calm_ns, Report& report) {
+  for (NodeId n = 0; n < nodes_.size(); ++n) refresh(view, n);
+  const TimeNs now_ns = view.now_ns();
+  if (options_.decided_within_ns) check_decided(calm_ns, now_ns, report);
+  check_agreement_at_end(report);
+  check_balances(report);
+  ClientTally clients = check_clients(history, report);
+  const OutcomeTally outcomes = tally_outcomes();
+  const BlockedTally blocked = check_blocking(now_ns, report);
+  write_metrics(std::move(clients), outcomes, blocked, report);
 }
 
 }  // namespace dsim::commit

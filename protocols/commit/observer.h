@@ -65,6 +65,19 @@ class CommitObserver final : public Observer {
     TimeNs left_ns = 0;                        // when it last left doubt (decided, or the record lost)
   };
 
+  // What the end-of-run checks count, for the metrics.
+  struct ClientTally {
+    std::vector<double> latencies_ms;  // of the operations that succeeded
+    std::uint64_t transfers_ok = 0, transfers_fail = 0, transfers_info = 0, audits_ok = 0, audits_not_ok = 0;
+  };
+  struct OutcomeTally {
+    std::uint64_t committed = 0, aborted = 0, undecided = 0;
+  };
+  struct BlockedTally {
+    std::uint64_t blocked = 0;  // (participant, transaction) pairs in doubt past blocked_after_ns
+    TimeNs max_ns = 0, total_ns = 0, held_max_ns = 0;
+  };
+
   void refresh(const ClusterView& view, NodeId node);
   void rescan(const ClusterView& view, NodeId node, NodeCache& cache);
   void reread(const ClusterView& view, NodeId node, NodeCache& cache, const std::vector<TxId>& txids);
@@ -79,6 +92,13 @@ class CommitObserver final : public Observer {
   TxState state_at(NodeId node, TxId txid) const;
   std::int64_t total_balance() const;
   void check_decided(TimeNs calm_ns, TimeNs end_ns, Report& report) const;
+  void check_agreement_at_end(Report& report) const;
+  void check_balances(Report& report) const;
+  std::string lost_transfer(TxId txid) const;
+  ClientTally check_clients(const check::History& history, Report& report) const;
+  OutcomeTally tally_outcomes() const;
+  BlockedTally check_blocking(TimeNs now_ns, Report& report) const;
+  void write_metrics(ClientTally clients, const OutcomeTally& outcomes, const BlockedTally& blocked, Report& report) const;
 
   ObserverOptions options_;
   std::shared_ptr<const Counters> counters_;

@@ -68,13 +68,18 @@
     app.trace = trace;
     var canvas = $('canvas');
     document.body.dataset.state = 'ready';
+    // The claim strip first: it takes its height before the canvas is sized.
+    app.claim = DSIM.renderClaim(trace, $('claim'), $('verdict'), {
+      jump: jumpFinding,
+      resized: function () { if (app.view) { app.view.resize(); requestDraw(); } }
+    });
     app.view = new DSIM.View(canvas, trace);
     var sc = trace.doc.scenario || {};
     var title = (sc.name || sc.description || source || 'trace');
     $('title').textContent = title;
     $('title').title = (sc.description || '') + (source ? '\n' + source : '');
     document.title = 'dsim · ' + String(title).slice(0, 80);
-    buildSummary(); buildFilters();
+    buildSummary(); buildExplain(); buildFilters();
     app.view.cursor = -1;
     applyHash();
     app.view.draw();
@@ -109,46 +114,25 @@
   }
 
   function buildSummary() {
-    var tr = app.trace, box = $('summary'), badge = $('verdict');
+    var tr = app.trace, box = $('summary'), cl = app.claim;
     clear(box);
-    var lin = tr.lin, exp = tr.doc.expectation;
-    var bad = tr.violations.length > 0 || tr.findings.length > 0 || (lin && lin.verdict === 'illegal');
-    badge.className = 'verdict ' + (bad ? 'bad' : lin && lin.verdict === 'unknown' ? 'unknown' : 'ok');
-    badge.textContent = bad ? 'violation' : 'no violation';
-    if (exp && typeof exp === 'object') {
-      var p = el('p', (exp.held ? 'Expectation held: ' : 'Expectation NOT held: ') + DSIM.show(exp.detail || ''), exp.held ? 'good' : 'bad');
-      box.appendChild(p);
-    }
+    var lin = tr.lin;
+    // The same verdict, in the same words, as the claim strip and the bar's badge.
+    box.appendChild(el('p', cl.word + ': expected ' + cl.expected + '; observed ' +
+      (cl.observed.length ? cl.observed.map(function (o) { return o.id; }).join(', ') : 'no violation') + '.',
+      cl.verdict === 'held' ? 'good' : cl.verdict === 'failed' ? 'bad' : ''));
     var lp = el('div');
     if (!lin) lp.appendChild(el('p', 'Linearizability: not checked.'));
     else {
-      lp.appendChild(el('p', 'Linearizability: ' + DSIM.show(lin.verdict) + (lin.reason ? ' (' + DSIM.show(lin.reason) + ')' : ''),
-        lin.verdict === 'ok' ? 'good' : 'bad'));
+      lp.appendChild(el('p', 'Linearizability: ' + DSIM.show(lin.verdict) + (lin.reason ? ' (' + DSIM.show(lin.reason) + ')' : '') +
+        (lin.verdict === 'illegal' ? ' — see Explanation below' : '')));
       lp.id = 'linearizability';
-      (Array.isArray(lin.failures) ? lin.failures : []).forEach(function (f) {
-        if (f.key !== null && f.key !== undefined) lp.appendChild(el('p', 'key ' + DSIM.show(f.key) + ':'));
-        var blocked = Array.isArray(f.blocked) ? f.blocked : [];
-        lp.appendChild(el('div', 'Cannot be placed next (' + blocked.length + '):', 'bad'));
-        var ul = el('ul', null, 'oplist');
-        blocked.forEach(function (op) {
-          var li = el('li', null, 'blocked'); li.appendChild(link(opLine(tr, op), function () { selectOpByHistory(op); })); ul.appendChild(li);
-        });
-        lp.appendChild(ul);
-        var linz = Array.isArray(f.linearized) ? f.linearized : [];
-        lp.appendChild(el('div', 'Longest partial linearization (' + linz.length + ' operations), state after it: ' + DSIM.show(f.state)));
-        var ol = el('ol', null, 'oplist');
-        linz.slice(Math.max(0, linz.length - 200)).forEach(function (op) {
-          var li = el('li'); li.appendChild(link(opLine(tr, op), function () { selectOpByHistory(op); })); ol.appendChild(li);
-        });
-        if (linz.length > 200) ol.start = linz.length - 199;
-        lp.appendChild(ol);
-      });
     }
     box.appendChild(lp);
     var fd = el('div'); fd.id = 'findings';
     if (tr.findings.length === 0 && tr.violations.length === 0) fd.appendChild(el('p', 'No invariant violations.', 'good'));
     else {
-      fd.appendChild(el('p', 'Violations (' + Math.max(tr.findings.length, tr.violations.length) + '):', 'bad'));
+      fd.appendChild(el('p', 'Violations found (' + Math.max(tr.findings.length, tr.violations.length) + '):'));
       var ul2 = el('ul', null, 'oplist');
       tr.violations.forEach(function (e) {
         var ev = tr.event(e), li = el('li');
@@ -168,6 +152,34 @@
     box.appendChild(el('p', tr.n.toLocaleString() + ' events, ' + tr.nArrows.toLocaleString() + ' messages (' +
       dropped + ' dropped, ' + dups + ' duplicated), ' + tr.ops.length +
       ' client operations, run ' + DSIM.fmtTime(tr.tEnd) + ', seed ' + DSIM.show(tr.doc.seed) + '.'));
+  }
+
+  // The Explanation section: the illegal history per key, then each invariant violation with
+  // the data it names linked to the matching events (explain.js).
+  var explainHooks = {
+    selectOp: function (op) { selectOpByHistory(op); },
+    opLine: function (op) { return opLine(app.trace, op); },
+    selectEvent: function (e) { select({ kind: 'event', id: e }, true); },
+    selectLane: function (a, t) {
+      var v = app.view;
+      v.revealLane(a);
+      select({ kind: 'lane', id: a, t: t }, false);
+      v.ensureVisible(t); requestDraw();
+    },
+    search: function (q) { $('search').value = q; runSearch(); app.view.lastQuery = q; nextMatch(1); }
+  };
+  function buildExplain() {
+    var tr = app.trace, box = $('explain');
+    clear(box);
+    var any = DSIM.explain.linearizability(tr, box, explainHooks);
+    var shown = 0;
+    tr.violations.forEach(function (e) {
+      var ev = tr.event(e);
+      if (shown >= 5 || /^linearizability/.test(String(ev.id))) return;
+      box.appendChild(DSIM.explain.invariant(tr, e, explainHooks));
+      shown++; any = true;
+    });
+    $('explainsec').hidden = !any;
   }
 
   function buildFilters() {
@@ -202,9 +214,11 @@
     tr.appendChild(td); table.appendChild(tr);
   }
   function pre(obj) { return el('pre', typeof obj === 'string' ? obj : JSON.stringify(obj, null, 2)); }
-  function stateBlock(box, actor, e) {
+  function stateBlock(box, actor, e, when) {
     var tr = app.trace, s = tr.stateAt(actor, e);
-    box.appendChild(el('div', 'State of ' + tr.actors[actor].name + ' at this moment:', 'sub'));
+    var head = el('div', 'State of ' + tr.actors[actor].name + ' ' + (when || 'at this moment') + ':', 'sub');
+    if (when) head.id = 'serverstate';
+    box.appendChild(head);
     var t = el('table');
     row(t, 'status', s.status);
     if (tr.actors[actor].kind === 'node') row(t, 'clock offset', (s.clock_offset_ns >= 0 ? '+' : '') + DSIM.fmtTime(s.clock_offset_ns) + (s.drift_ppm ? ', drift ' + s.drift_ppm + ' ppm' : ''));
@@ -218,6 +232,14 @@
     clear(box);
     if (!sel) { box.textContent = 'Click an arrow, event, operation or partition.'; return; }
     var t = el('table');
+    if (app.view.causal) {
+      var cz = app.view.causal, cl = el('div', null, 'causalinfo'); cl.id = 'causalinfo';
+      cl.appendChild(el('span', 'causal past ' + cz.past.toLocaleString() + ' events', 'cpast'));
+      cl.appendChild(document.createTextNode(' · '));
+      cl.appendChild(el('span', 'future ' + cz.future.toLocaleString() + ' events', 'cfuture'));
+      cl.appendChild(document.createTextNode(' (of event #' + cz.e + '; c turns it off)'));
+      box.appendChild(cl);
+    }
     if (sel.kind === 'arrow') {
       var i = sel.id, f = tr.aFlags[i], send = tr.aSend[i], end = tr.aEnd[i];
       var sev = tr.event(send);
@@ -247,6 +269,11 @@
       if (tr.lines[e]) row(t, 'line', tr.lines[e]);
       if (tr.ARW[e] >= 0) row(t, 'message', link('show the message', function () { select({ kind: 'arrow', id: tr.ARW[e] }, true); }));
       box.appendChild(t);
+      if (tr.K[e] === K.violation && !/^linearizability/.test(String(ev.id))) box.appendChild(DSIM.explain.invariant(tr, e, explainHooks));
+      if (tr.K[e] === K.violation && /^linearizability/.test(String(ev.id)) && tr.linBlocked.size) {
+        box.appendChild(el('div', 'The operation that cannot be placed:', 'sub'));
+        tr.linBlocked.forEach(function (op) { box.appendChild(link(opLine(tr, op), function () { selectOpByHistory(op); })); });
+      }
       box.appendChild(pre(ev));
       if (tr.A[e] >= 0 && tr.actors[tr.A[e]].kind === 'node') stateBlock(box, tr.A[e], e);
     } else if (sel.kind === 'op') {
@@ -257,16 +284,32 @@
       if (o.comp >= 0) { row(t, 'completed', DSIM.fmtTime(o.t1) + ' (' + o.type + ') '); t.lastChild.lastChild.appendChild(eventLink(o.comp, 'event #' + o.comp)); }
       else row(t, 'completed', 'never (info)');
       var order = tr.linOrder.get(o.op);
-      if (order !== undefined) row(t, 'linearization', 'position ' + order + ' of the longest partial linearization');
-      if (tr.linBlocked.has(o.op)) row(t, 'linearization', 'CANNOT BE PLACED: the history breaks here');
+      if (order !== undefined) row(t, 'linearization', 'step ' + order + ' of the partial linearization');
+      if (tr.linBlocked.has(o.op)) row(t, 'linearization', 'CANNOT BE PLACED: the history breaks here (see Explanation)');
+      // Who served it: the node whose reply completed it, and that node's state then.
+      var srv = DSIM.explain.opServer(tr, o);
+      if (srv.server) {
+        var sv = el('span', tr.actors[srv.server.node].name + ' ');
+        sv.id = 'servedby';
+        sv.appendChild(eventLink(srv.server.send, 'reply event #' + srv.server.send));
+        row(t, 'served by', sv);
+      } else row(t, 'served by', srv.attempts.length ? 'no node (every reply refused it, or none came)' : 'no request recorded');
+      if (srv.attempts.length > 1 || (srv.attempts.length && !srv.server)) {
+        row(t, 'attempts', srv.attempts.map(function (x) {
+          return tr.actorName(x.node) + ': ' + (x.status || 'no reply') + (x.error ? ' (' + x.error + ')' : '');
+        }).join('; '));
+      }
       box.appendChild(t);
+      if (srv.server && tr.actors[srv.server.node] && tr.actors[srv.server.node].kind === 'node') stateBlock(box, srv.server.node, srv.server.send, 'when it replied');
       box.appendChild(pre(h));
     } else if (sel.kind === 'partition') {
       var p = tr.partitions[sel.id];
       box.appendChild(el('b', p.text));
-      row(t, 'from', DSIM.fmtTime(p.t0)); row(t, 'until', p.t1 >= tr.tEnd ? 'the end of the run' : DSIM.fmtTime(p.t1));
+      if (p.point) row(t, 'at', DSIM.fmtTime(p.t0));
+      else { row(t, 'from', DSIM.fmtTime(p.t0)); row(t, 'until', p.t1 >= tr.tEnd ? 'the end of the run' : DSIM.fmtTime(p.t1)); }
       box.appendChild(t);
-      box.appendChild(pre(tr.event(p.ev)));
+      // The scenario's initial skew has no event: its "clocks" section instead.
+      box.appendChild(pre(p.ev >= 0 ? tr.event(p.ev) : (tr.doc.scenario || {}).clocks));
     } else if (sel.kind === 'lane') {
       var at = Math.max(0, tr.eventAt(sel.t + 1) - 1);
       box.appendChild(el('b', tr.actors[sel.id].name + ' at ' + DSIM.fmtTime(sel.t)));
@@ -281,9 +324,31 @@
     else if (sel && sel.kind === 'op') v.cursor = tr.ops[sel.id].inv;
     v.selection = sel;
     if (reveal && v.cursor >= 0) { v.ensureVisible(tr.T[v.cursor]); v.revealLane(tr.A[v.cursor]); }
+    DSIM.explain.highlight($('explain'), sel && sel.kind === 'op' ? tr.ops[sel.id].op : null);
+    updateCausal();
     renderDetails(); updateCursorInfo(); updateHash(); requestDraw();
   }
   app.select = select;
+
+  // ---- Causality (causal.js): the selected event's causal past and future ----
+  function causalEvent() {
+    var v = app.view, tr = app.trace, s = v.selection;
+    if (!s) return -1;
+    if (s.kind === 'event') return s.id;
+    if (s.kind === 'arrow') return tr.aSend[s.id];
+    if (s.kind === 'op') return tr.ops[s.id].inv;
+    return -1;
+  }
+  function updateCausal() {
+    var v = app.view, e = app.causalOn ? causalEvent() : -1;
+    if (e < 0 || app.trace.A[e] < 0) { v.causal = null; return; }
+    if (!v.causal || v.causal.e !== e) v.causal = DSIM.causal(app.trace, e);
+  }
+  function toggleCausal() {
+    app.causalOn = !app.causalOn;
+    $('causal').classList.toggle('on', app.causalOn);
+    updateCausal(); renderDetails(); requestDraw();
+  }
 
   // ---- Cursor, stepping, playback ----
   function updateCursorInfo() {
@@ -305,6 +370,7 @@
     v.cursor = c;
     v.selection = { kind: 'event', id: c };
     v.ensureVisible(tr.T[c]);
+    updateCausal();
     renderDetails(); updateCursorInfo(); updateHash(); requestDraw();
     return moved;
   }
@@ -325,12 +391,30 @@
     app.playTimer = null;
     var b = $('play'); if (b) b.textContent = 'play';
   }
+  // The first violation: an invariant's violation event, or, for an illegal history, the first
+  // operation that cannot be placed (not the checker's end-of-run event), whichever is earlier.
   function jumpViolation() {
-    var tr = app.trace;
-    if (tr.violations.length) select({ kind: 'event', id: tr.violations[0] }, true);
-    else if (tr.linBlocked.size) selectOpByHistory(tr.linBlocked.values().next().value);
+    var tr = app.trace, best = null;
+    tr.violations.forEach(function (e) {
+      if (/^linearizability/.test(String(tr.event(e).id)) && tr.linBlocked.size) return;
+      if (!best || tr.T[e] < best.t) best = { t: tr.T[e], sel: { kind: 'event', id: e } };
+    });
+    tr.linBlocked.forEach(function (op) {
+      var o = tr.opByHistory.get(op);
+      if (o && (!best || o.t0 < best.t)) best = { t: o.t0, sel: { kind: 'op', id: o.index } };
+    });
+    if (!best && tr.violations.length) best = { sel: { kind: 'event', id: tr.violations[0] } };
+    if (best) select(best.sel, true);
   }
   app.jumpViolation = jumpViolation;
+  function jumpFinding(id) {
+    var tr = app.trace;
+    if (/^linearizability/.test(id) && tr.linBlocked.size) { selectOpByHistory(tr.linBlocked.values().next().value); return; }
+    for (var i = 0; i < tr.violations.length; i++) {
+      if (DSIM.show(tr.event(tr.violations[i]).id) === id) { select({ kind: 'event', id: tr.violations[i] }, true); return; }
+    }
+    jumpViolation();
+  }
 
   // ---- Search ----
   var searchTimer = null;
@@ -402,6 +486,17 @@
       }
       canvas.focus();
     });
+    canvas.addEventListener('mousemove', function (e) {
+      var tip = $('tip');
+      if (!app.view || drag || !app.view.densityMode) { tip.hidden = true; return; }
+      var r = canvas.getBoundingClientRect(), cell = DSIM.density.hit(app.view, e.clientX - r.left, e.clientY - r.top);
+      if (!cell) { tip.hidden = true; return; }
+      tip.textContent = DSIM.density.describe(app.trace, cell, app.view);
+      tip.hidden = false;
+      tip.style.left = Math.min(e.clientX - r.left + 12, r.width - tip.offsetWidth - 4) + 'px';
+      tip.style.top = (e.clientY - r.top + 14) + 'px';
+    });
+    canvas.addEventListener('mouseleave', function () { $('tip').hidden = true; });
     window.addEventListener('mousemove', function (e) {
       if (!drag) return;
       if (drag.scrollbar) { app.view.scrollbarDrag(e.clientY - drag.y); drag.y = e.clientY; requestDraw(); return; }
@@ -430,10 +525,23 @@
         v.scrollLanes(e.deltaMode === 1 ? e.deltaY * v.laneH : e.deltaY); requestDraw(); return;
       }
       if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) app.view.pan(-(e.deltaX || e.deltaY));
-      else app.view.zoom(Math.pow(1.0015, e.deltaY), e.clientX - r.left);
+      else {
+        // Around the selection (or cursor) when it is on screen, so that it stays put; else the pointer.
+        var ax = v.anchorX();
+        v.zoom(Math.pow(1.0015, e.deltaY), ax === undefined ? x : ax);
+      }
       requestDraw(); updateHash();
     }, { passive: false });
     window.addEventListener('resize', function () { if (app.view) { app.view.resize(); requestDraw(); } });
+    // The diagram's box also changes without a window resize: the toolbar wraps to a second line
+    // as its texts change, the claim strip unfolds. The canvas follows its box.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        if (!app.view) return;
+        var r = canvas.getBoundingClientRect();
+        if (Math.abs(r.width - app.view.W) > 0.5 || Math.abs(r.height - app.view.H) > 0.5) { app.view.resize(); app.view.draw(); }
+      }).observe($('stage'));
+    }
     document.addEventListener('keydown', function (e) {
       if (!app.view) return;
       var tgt = e.target;
@@ -461,6 +569,7 @@
         case '>': v.zoomLanes(1.5); requestDraw(); break;
         case '<': v.zoomLanes(1 / 1.5); requestDraw(); break;
         case 'v': jumpViolation(); break;
+        case 'c': toggleCausal(); break;
         case '/': $('search').focus(); break;
         case '[': $('speed').selectedIndex = Math.max(0, $('speed').selectedIndex - 1); break;
         case ']': $('speed').selectedIndex = Math.min($('speed').options.length - 1, $('speed').selectedIndex + 1); break;
@@ -478,6 +587,7 @@
     $('zoomout').addEventListener('click', function () { if (app.view) { app.view.zoom(2); requestDraw(); } });
     $('fit').addEventListener('click', function () { if (app.view) { app.view.fit(); requestDraw(); } });
     $('jumpviol').addEventListener('click', function () { if (app.view) jumpViolation(); });
+    $('causal').addEventListener('click', function () { if (app.view) toggleCausal(); });
     $('lanetaller').addEventListener('click', function () { if (app.view) { app.view.zoomLanes(1.5); requestDraw(); } });
     $('laneshorter').addEventListener('click', function () { if (app.view) { app.view.zoomLanes(1 / 1.5); requestDraw(); } });
     $('lanefit').addEventListener('click', function () { if (app.view) { app.view.fitLanes(); requestDraw(); } });
@@ -518,8 +628,36 @@
       cursorTime: v && v.cursor >= 0 ? tr.T[v.cursor] : null, selection: v ? v.selection : null,
       violations: tr ? tr.violations.length : 0, timings: app.timings, lastFrameMs: v ? v.stats.lastFrameMs : 0,
       laneH: v ? v.laneH : 0, firstRow: v ? v.firstRow : 0, lastRow: v ? v.lastRow : 0,
-      scrollable: v ? v.scrollable() : false, labeledLanes: v ? v.stats.labeledLanes : 0
+      scrollable: v ? v.scrollable() : false, labeledLanes: v ? v.stats.labeledLanes : 0,
+      bandH: v ? v.bandH : 0, densityMode: v ? !!v.densityMode : false, densityCells: v ? v.stats.densityCells || 0 : 0,
+      labels: v && v.stats.labels ? v.stats.labels : null,
+      causal: v && v.causal ? { e: v.causal.e, past: v.causal.past, future: v.causal.future } : null
     };
+  };
+  // Screen x (client coordinates) of the selection's (or cursor's) time, or null.
+  app.focusX = function () {
+    var v = app.view, t = v.focusTime(), r = $('canvas').getBoundingClientRect();
+    return t === null ? null : r.left + v.x(t);
+  };
+  // Client coordinates of density cell i of the last frame, or null.
+  app.densityPoint = function (i) {
+    var v = app.view, d = v.density, r = $('canvas').getBoundingClientRect();
+    if (!v.densityMode || !d || i >= d.n.length || isNaN(d.geom[4 * i])) return null;
+    return { x: r.left + (d.geom[4 * i] + d.geom[4 * i + 2]) / 2, y: r.top + (d.geom[4 * i + 1] + d.geom[4 * i + 3]) / 2, n: d.n[i] };
+  };
+  // Fault-row item i: its kind and text, and client coordinates of a point on it.
+  app.faultItem = function (i) {
+    var v = app.view, p = app.trace.partitions[i], r = $('canvas').getBoundingClientRect();
+    var xa = Math.max(DSIM.View.LABEL_W, v.x(p.t0)), xb = Math.min(v.W, v.x(p.t1));
+    return { kind: p.kind, text: p.text, point: !!p.point, x: r.left + (p.point ? v.x(p.t0) : (xa + xb) / 2), y: r.top + v.faultRowY(p.row) };
+  };
+  // The causal mark of event i (0 unrelated, 1 past, 2 future, 3 the event), or null when off.
+  app.causalMark = function (i) { var c = app.view.causal; return c ? c.mark[i] : null; };
+  app.opLabel = function (opIndex) { var o = app.trace.opByHistory.get(opIndex); return o ? app.view.opLabel(o) : null; };
+  // Arrow i's flags and geometry as drawn, with its ends' lane centres.
+  app.arrowInfo = function (i) {
+    var v = app.view, tr = app.trace;
+    return { flags: tr.aFlags[i], geom: v.arrowGeom(i), yFrom: v.laneY[tr.aFrom[i]], yTo: v.laneY[tr.aTo[i]] };
   };
   // Actor a's lane as last drawn: on screen, its centre (client y), event marks drawn on it.
   app.laneInfo = function (a) {
@@ -538,6 +676,7 @@
   // A delivered node-to-node arrow drawn at least `minPx` long, in the visible window.
   app.findArrow = function (minPx) {
     var v = app.view, tr = app.trace;
+    if (v.densityMode) return -1;  // single arrows are not drawn in the density view
     for (var i = 0; i < tr.nArrows; i++) {
       if (!(tr.aFlags[i] & AR.DELIVERED) || (tr.aFlags[i] & AR.CLIENT)) continue;
       var g = v.arrowGeom(i);

@@ -4,8 +4,9 @@
 
 (function () {
   var K = DSIM.KIND;
-  var F_DELIVERED = 1, F_DROPPED = 2, F_DUP_COPY = 4, F_DUPLICATED = 8, F_HELD = 16, F_CLIENT = 32;
-  DSIM.ARROW = { DELIVERED: F_DELIVERED, DROPPED: F_DROPPED, DUP_COPY: F_DUP_COPY, DUPLICATED: F_DUPLICATED, HELD: F_HELD, CLIENT: F_CLIENT };
+  var F_DELIVERED = 1, F_DROPPED = 2, F_DUP_COPY = 4, F_DUPLICATED = 8, F_HELD = 16, F_CLIENT = 32, F_DROP_AT_SENDER = 64;
+  DSIM.ARROW = { DELIVERED: F_DELIVERED, DROPPED: F_DROPPED, DUP_COPY: F_DUP_COPY, DUPLICATED: F_DUPLICATED, HELD: F_HELD, CLIENT: F_CLIENT,
+    DROP_AT_SENDER: F_DROP_AT_SENDER };
 
   function num(v, what, line) {
     if (typeof v !== 'number' || !isFinite(v)) {
@@ -114,6 +115,8 @@
         if (ev.msg !== undefined) this.pendingMsg.delete(ev.msg);
         this.arrows.end[arrow] = i; this.arrows.tE[arrow] = t;
         this.arrows.flags[arrow] |= k === K.deliver ? F_DELIVERED : F_DROPPED;
+        // A drop recorded at the sender (it names `to`) never left: blocked at send.
+        if (k === K.drop && ev.from === undefined) this.arrows.flags[arrow] |= F_DROP_AT_SENDER;
         this.ARW[i] = arrow;
         break;
       }
@@ -223,8 +226,28 @@
     }
     // Partitions and clogs over time.
     this.partitions = [];  // {t0, t1, text, ev}
+    // The skew the scenario starts with (its "clocks" section): one bar over the run.
+    var clocks = this.doc.scenario && this.doc.scenario.clocks;
+    if (clocks && typeof clocks === 'object') {
+      var skew = [];
+      Object.keys(clocks).forEach(function (name) {
+        var c = clocks[name] || {}, parts = [];
+        if (typeof c.offset_ms === 'number' && c.offset_ms) parts.push((c.offset_ms > 0 ? '+' : '') + c.offset_ms + ' ms');
+        if (typeof c.drift_ppm === 'number' && c.drift_ppm) parts.push('drift ' + (c.drift_ppm > 0 ? '+' : '') + c.drift_ppm + ' ppm');
+        if (parts.length) skew.push((name === 'default' ? 'every node' : name) + ' ' + parts.join(', '));
+      });
+      if (skew.length) this.partitions.push({ t0: this.tStart, t1: this.tEnd, text: 'clocks: ' + skew.join(' · '), ev: -1, row: 0, kind: 'clock' });
+    }
     var active = [];
-    var clogs = [];
+    var clogs = [], netWin = null, clockWin = new Map();
+    function networkText(nv) {
+      var parts = [];
+      if (nv.loss) parts.push('loss ' + DSIM.show(nv.loss));
+      if (nv.duplicate) parts.push('dup ' + DSIM.show(nv.duplicate));
+      if (nv.reorder) parts.push('reorder ' + DSIM.show(nv.reorder));
+      if (typeof nv.latency_mean_ns === 'number') parts.push('latency ' + DSIM.fmtTime(nv.latency_mean_ns));
+      return parts.join(' · ') || 'conditions';
+    }
     this.networkMarks = [];
     this.cluster.forEach(function (e) {
       var k = self.K[e], t = self.T[e];
@@ -233,7 +256,7 @@
         var groups = Array.isArray(ev.groups) ? ev.groups.map(function (g) {
           return '{' + (Array.isArray(g) ? g.map(function (x) { return self.actorName(x); }).join(',') : DSIM.show(g)) + '}';
         }).join(' | ') : '';
-        var p = { t0: t, t1: self.tEnd, text: String(ev.action || 'partition') + ' ' + groups, ev: e, fault: ev.fault, row: 0 };
+        var p = { t0: t, t1: self.tEnd, text: String(ev.action || 'partition') + ' ' + groups, ev: e, fault: ev.fault, row: 0, kind: 'partition' };
         active.push(p); self.partitions.push(p);
       } else if (k === K.heal) {
         var hv = self.clusterData.get(e);
@@ -243,21 +266,43 @@
         });
       } else if (k === K.clog) {
         var cv = self.clusterData.get(e);
-        var c = { t0: t, t1: self.tEnd, text: 'clog ' + DSIM.show(cv.pairs), ev: e, fault: cv.fault, row: 1, clog: true };
+        var c = { t0: t, t1: self.tEnd, text: 'clog ' + DSIM.show(cv.pairs), ev: e, fault: cv.fault, row: 1, clog: true, kind: 'clog' };
         clogs.push(c); self.partitions.push(c);
       } else if (k === K.unclog) {
         clogs.forEach(function (c) { if (c.t1 === self.tEnd) c.t1 = t; });
         clogs = [];
       } else if (k === K.network) {
         self.networkMarks.push(e);
+        var nv = self.clusterData.get(e);
+        if (netWin) { netWin.t1 = t; netWin = null; }
+        if (!nv.restored) {
+          netWin = { t0: t, t1: self.tEnd, text: 'network ' + networkText(nv), ev: e, fault: nv.fault, row: 0, kind: 'network' };
+          self.partitions.push(netWin);
+        }
+      } else if (k === K.clock) {
+        var ck = self.event(e), who = self.actorName(self.A[e]), act = String(ck.action || 'clock');
+        var off = typeof ck.offset_ns === 'number' ? ck.offset_ns : 0, drift = typeof ck.drift_ppm === 'number' ? ck.drift_ppm : 0;
+        var open = clockWin.get(self.A[e]);
+        if (open) { open.t1 = t; clockWin.delete(self.A[e]); }
+        if (act === 'clock-drift' && !ck.undo && drift !== 0) {
+          var w = { t0: t, t1: self.tEnd, text: who + ' drift ' + (drift > 0 ? '+' : '') + drift + ' ppm', ev: e, row: 0, kind: 'clock' };
+          clockWin.set(self.A[e], w); self.partitions.push(w);
+        } else {
+          var label = act === 'clock-step' ? who + ' clock ' + (off >= 0 ? '+' : '') + DSIM.fmtTime(off)
+            : act === 'clock-drift' ? who + ' drift back to ' + (drift > 0 ? '+' : '') + drift + ' ppm'
+            : act === 'clock-resync' ? who + ' clock resync' : who + ' ' + act;
+          self.partitions.push({ t0: t, t1: t, text: label, ev: e, row: 0, kind: 'clock', point: true });
+        }
       }
     });
     // Stack overlapping partitions into rows.
     var rowsEnd = [];
+    // A point mark (a clock step) keeps its row for a short while so that its label has room.
+    var pointNs = (this.tEnd - this.tStart) / 10;
     this.partitions.forEach(function (p) {
       var r = 0;
       while (r < rowsEnd.length && rowsEnd[r] > p.t0) r++;
-      rowsEnd[r] = p.t1; p.row = r;
+      rowsEnd[r] = p.point ? p.t0 + pointNs : p.t1; p.row = r;
     });
     this.partitionRows = Math.max(1, rowsEnd.length);
     // Client operations, ordered by invoke time.

@@ -29,7 +29,23 @@
   KIND_COLORS[K.slow] = '#e76f51'; KIND_COLORS[K.unslow] = '#e76f51';
   KIND_COLORS[K.clock] = '#17becf'; KIND_COLORS[K.annotate] = '#7f7f7f'; KIND_COLORS[K.invoke] = '#2a9d2a';
   KIND_COLORS[K.complete] = '#2a9d2a'; KIND_COLORS[K.violation] = '#d62728';
+  var FAULT_COLORS = { partition: '#e377c2', clog: '#c49c94', network: '#2a9d8f', clock: '#17becf' };
+  DSIM.FAULT_COLORS = FAULT_COLORS;
   var OP_COLORS = { ok: '#5cb85c', fail: '#d9534f', info: '#f0ad4e', open: '#aaaaaa' };
+  // Text cut to maxW pixels with an ellipsis ('' when not even one character fits). Labels are
+  // shortened, never squeezed: fillText is never given a maxWidth.
+  function fitText(c, text, maxW) {
+    text = String(text);
+    if (c.measureText(text).width <= maxW) return text;
+    var lo = 0, hi = text.length;
+    while (lo < hi) {
+      var m = (lo + hi + 1) >> 1;
+      if (c.measureText(text.slice(0, m) + '…').width <= maxW) lo = m; else hi = m - 1;
+    }
+    return lo ? text.slice(0, lo) + '…' : '';
+  }
+  DSIM.fitText = fitText;
+  function drawFit(c, text, x, y, maxW) { var t = fitText(c, text, maxW); if (t) c.fillText(t, x, y); return t; }
   DSIM.OP_COLORS = OP_COLORS;
 
   function View(canvas, trace) {
@@ -62,7 +78,10 @@
     this.netH = tr.partitionRows * NET_ROW_H + 4;
     var top = AXIS_H + this.netH;
     var avail = Math.max(1, this.H - top - 4), n = Math.max(1, this.lanes.length);
-    this.laneH = this.laneHUser || Math.max(LANE_H_AUTO_MIN, Math.min(LANE_H_MAX, avail / n));
+    // Automatic height: the lanes fill the band (no empty canvas below a small cluster), never
+    // below LANE_H_AUTO_MIN (then they scroll).
+    this.laneHAuto = Math.max(LANE_H_AUTO_MIN, avail / n);
+    this.laneH = this.laneHUser || this.laneHAuto;
     this.bandH = avail;  // the lane band: y in [top, top + bandH)
     this.contentH = this.lanes.length * this.laneH;
     this.scrollY = Math.max(0, Math.min(this.scrollY, this.contentH - avail));
@@ -75,6 +94,7 @@
     this.firstRow = Math.max(0, Math.floor(this.scrollY / this.laneH));
     this.lastRow = Math.min(this.lanes.length - 1, Math.floor((this.scrollY + avail) / this.laneH));
   };
+  View.prototype.faultRowY = function (row) { return AXIS_H + 2 + row * NET_ROW_H + (NET_ROW_H - 2) / 2; };
   View.prototype.laneShown = function (a) { return a >= 0 && this.laneIdx[a] >= 0; };
   View.prototype.laneOnScreen = function (a) {
     var i = a >= 0 ? this.laneIdx[a] : -1;
@@ -86,13 +106,13 @@
   View.prototype.zoomLanes = function (factor, y) {
     if (y === undefined || y < this.top) y = this.top + this.bandH / 2;
     var row = (y - this.top + this.scrollY) / this.laneH;
-    this.laneHUser = Math.max(LANE_H_MIN, Math.min(LANE_H_MAX, this.laneH * factor));
+    this.laneHUser = Math.max(LANE_H_MIN, Math.min(Math.max(LANE_H_MAX, this.laneHAuto), this.laneH * factor));
     this.scrollY = row * this.laneHUser - (y - this.top);
     this.layout();
   };
   // Every shown lane in the band at once (the overview).
   View.prototype.fitLanes = function () {
-    this.laneHUser = Math.max(LANE_H_MIN, Math.min(LANE_H_MAX, this.bandH / Math.max(1, this.lanes.length)));
+    this.laneHUser = Math.max(LANE_H_MIN, Math.min(Math.max(LANE_H_MAX, this.laneHAuto), this.bandH / Math.max(1, this.lanes.length)));
     this.scrollY = 0;
     this.layout();
   };
@@ -135,7 +155,29 @@
     this.nsPerPx = (t1 - t0) / Math.max(1, this.W - LABEL_W);
     this.t0 = t0;
   };
+  // The time of the selection (an event, the send of an arrow, an operation's invoke, a fault's
+  // start, a point of a lane), or of the cursor; null when there is neither.
+  View.prototype.focusTime = function () {
+    var s = this.selection, tr = this.trace;
+    if (s) {
+      if (s.kind === 'event' && s.id >= 0 && s.id < tr.n) return tr.T[s.id];
+      if (s.kind === 'arrow' && s.id >= 0 && s.id < tr.nArrows) return tr.aTS[s.id];
+      if (s.kind === 'op' && tr.ops[s.id]) return tr.ops[s.id].t0;
+      if (s.kind === 'partition' && tr.partitions[s.id]) return tr.partitions[s.id].t0;
+      if (s.kind === 'lane' && typeof s.t === 'number') return s.t;
+    }
+    return this.cursor >= 0 && this.cursor < tr.n ? tr.T[this.cursor] : null;
+  };
+  // Where zooming is anchored: the selection (or cursor) when it is on screen, so that zooming
+  // after a jump keeps what was jumped to in place; otherwise undefined.
+  View.prototype.anchorX = function () {
+    var t = this.focusTime();
+    if (t === null) return undefined;
+    var x = this.x(t);
+    return x >= LABEL_W && x <= this.W ? x : undefined;
+  };
   View.prototype.zoom = function (factor, atX) {
+    if (atX === undefined) atX = this.anchorX();
     if (atX === undefined) atX = LABEL_W + (this.W - LABEL_W) / 2;
     var t = this.tAt(atX);
     var tr = this.trace, maxNs = (tr.tEnd - tr.tStart) * 4 / Math.max(1, this.W - LABEL_W);
@@ -169,7 +211,9 @@
     var y1 = this.laneY[tr.aFrom[i]], y2 = this.laneY[tr.aTo[i]];
     var x1 = this.x(tr.aTS[i]), x2 = this.x(tr.aTE[i]);
     if (f & AR.DROPPED) {
-      if (x2 - x1 < 6) { x2 = x1 + 6; y2 = y1 + (y2 - y1) * 0.4; }  // blocked at send: a stub
+      // Blocked at the sender: a short stub along the sender's own lane (it never left).
+      if (f & AR.DROP_AT_SENDER) { x2 = x1 + 10; y2 = y1; }
+      else if (x2 - x1 < 1) x2 = x1 + 6;  // dropped on arrival with no recorded send: still to the receiver
     } else if (!(f & AR.DELIVERED)) {
       y2 = y1 + (y2 - y1) * 0.6;  // in flight (or held) when the run ended
     }
@@ -218,7 +262,7 @@
         c.globalAlpha = 0.35; c.fillRect(xa, y - lh / 2 + 1, xb - xa, lh - 2); c.globalAlpha = 1;
         c.fillRect(xa, y - lh / 2 + (lh >= 3 ? 1 : 0), xb - xa, Math.min(3, Math.max(1, lh / 2)));
         if (xb - xa > 40 && lh >= 20) {
-          c.fillStyle = '#333'; c.fillText(segs[j + 2], xa + 3, y - lh / 2 + 10, xb - xa - 6);
+          c.fillStyle = '#333'; drawFit(c, segs[j + 2], xa + 3, y - lh / 2 + 10, xb - xa - 6);
         }
       }
       shade(tr.slowed[a], '#f4a261', 0.30, 'slow');
@@ -229,7 +273,8 @@
           if (iv[j + 1] < t0 || iv[j] > t1) continue;
           var xa = Math.max(LABEL_W, self.x(iv[j])), xb = Math.min(W, self.x(iv[j + 1]));
           c.globalAlpha = alpha; c.fillStyle = color; c.fillRect(xa, y - lh / 2, Math.max(1, xb - xa), lh); c.globalAlpha = 1;
-          if (xb - xa > 50) { c.fillStyle = '#222'; c.fillText(label, xa + 3, y + lh / 2 - 7); }
+          // Below the role's name, clear of the state labels at the lane's foot.
+          if (xb - xa > 50 && lh >= 14) { c.fillStyle = '#222'; c.fillText(label, xa + 3, lh >= 36 ? y - lh / 2 + 22 : y); }
         }
       }
       if (lh < 4) return;  // dense: the lane line would only grey the overview
@@ -237,21 +282,36 @@
       c.lineWidth = 1;
       c.beginPath(); c.moveTo(LABEL_W, y); c.lineTo(W, y); c.stroke();
     });
-    // Annotation labels (other keys than role), skipping ones that would overlap.
+    // Annotation labels (other keys than role). A label that would run into the one before it is not drawn; the one before it ends with
+    // "+N", the number of labels it hides (click the lane for the full state at any time).
+    var labelStats = { drawn: 0, elided: 0 };
     if (lh >= 20) {
       c.fillStyle = '#444';
       rows.forEach(function (a) {
-        var lab = tr.labels[a], y = self.laneY[a] + lh / 2 - 7, lastX = -1e9;
-        var j0 = 0;
-        while (j0 < lab.length && lab[j0] < t0 - self.nsPerPx * 200) j0 += 2;
-        for (var j = j0; j < lab.length && lab[j] <= t1; j += 2) {
-          var x = self.x(lab[j]);
-          if (x < LABEL_W || x - lastX < 96) continue;
-          c.fillText(lab[j + 1], x + 2, y, 90); lastX = x;
-          c.fillRect(x, y - 4, 1, 8);
+        var lab = tr.labels[a], y = self.laneY[a] + lh / 2 - 7, placed = null;
+        var lo = 0, hi = lab.length >> 1;  // first label at or after t0 ([t, text] pairs)
+        while (lo < hi) { var m = (lo + hi) >> 1; if (lab[2 * m] < t0) lo = m + 1; else hi = m; }
+        var j0 = lo;
+        function flush(p) {
+          if (!p) return;
+          c.fillText(p.text, p.x + 2, y); c.fillRect(p.x, y - 4, 1, 8);
+          labelStats.drawn++;
+          if (p.hidden) { c.fillStyle = '#b05000'; c.fillText('+' + p.hidden, p.x + 2 + p.w + 3, y); c.fillStyle = '#444'; }
         }
+        for (var j = 2 * j0; j < lab.length && lab[j] <= t1; j += 2) {
+          var x = self.x(lab[j]);
+          if (x < LABEL_W) continue;
+          if (placed && x < placed.x + 2 + placed.w + (placed.hidden ? 3 + c.measureText('+' + placed.hidden).width : 0) + 8) {
+            placed.hidden++; labelStats.elided++; continue;
+          }
+          flush(placed);
+          var text = fitText(c, lab[j + 1], 240);
+          placed = { x: x, text: text, w: c.measureText(text).width, hidden: 0 };
+        }
+        flush(placed);
       });
     }
+    this.stats.labels = labelStats;
     // Client operations.
     this.drawOps(c, t0, t1);
     // Messages.
@@ -259,19 +319,34 @@
     // Event markers, one per pixel column per lane.
     this.drawEvents(c, t0, t1);
     c.restore();
-    // Network row: partitions and clogs.
+    // Fault row: partitions, clogs, network windows (loss, duplication ...), clock steps and drift.
     c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, W, this.netH);
+    var pointPx = Math.max(60, ((tr.tEnd - tr.tStart) / 10) / this.nsPerPx);
+    c.save(); c.beginPath(); c.rect(LABEL_W, AXIS_H, W - LABEL_W, this.netH); c.clip();
     tr.partitions.forEach(function (p, pi) {
+      var y = AXIS_H + 2 + p.row * NET_ROW_H, hRow = NET_ROW_H - 2, selected = self.selection && self.selection.kind === 'partition' && self.selection.id === pi;
+      if (p.point) {
+        var px = self.x(p.t0);
+        if (px < LABEL_W - 8 || px > W + 8) return;
+        c.fillStyle = FAULT_COLORS.clock;
+        c.beginPath(); c.moveTo(px, y); c.lineTo(px + hRow / 2, y + hRow / 2); c.lineTo(px, y + hRow); c.lineTo(px - hRow / 2, y + hRow / 2); c.fill();
+        if (selected) { c.strokeStyle = '#000'; c.lineWidth = 2; c.stroke(); }
+        // The label runs up to the next item of its row.
+        var room = 1e9;
+        for (var q = pi + 1; q < tr.partitions.length && q < pi + 64; q++) {
+          if (tr.partitions[q].row === p.row) { room = self.x(tr.partitions[q].t0) - px; break; }
+        }
+        c.fillStyle = '#0b5560'; drawFit(c, p.text, px + hRow / 2 + 3, y + hRow / 2, Math.max(pointPx, room) - hRow - 6);
+        return;
+      }
       if (p.t1 < t0 || p.t0 > t1) return;
       var xa = Math.max(LABEL_W, self.x(p.t0)), xb = Math.min(W, self.x(p.t1));
-      var y = AXIS_H + 2 + p.row * NET_ROW_H;
-      c.fillStyle = p.clog ? '#c49c94' : '#e377c2';
-      c.fillRect(xa, y, Math.max(2, xb - xa), NET_ROW_H - 2);
-      if (self.selection && self.selection.kind === 'partition' && self.selection.id === pi) {
-        c.strokeStyle = '#000'; c.lineWidth = 2; c.strokeRect(xa, y, Math.max(2, xb - xa), NET_ROW_H - 2);
-      }
-      if (xb - xa > 30) { c.fillStyle = '#fff'; c.fillText(p.text, xa + 3, y + NET_ROW_H / 2 - 1, xb - xa - 6); }
+      c.fillStyle = FAULT_COLORS[p.kind] || FAULT_COLORS.partition;
+      c.fillRect(xa, y, Math.max(2, xb - xa), hRow);
+      if (selected) { c.strokeStyle = '#000'; c.lineWidth = 2; c.strokeRect(xa, y, Math.max(2, xb - xa), hRow); }
+      if (xb - xa > 30) { c.fillStyle = '#fff'; drawFit(c, p.text, xa + 3, y + NET_ROW_H / 2 - 1, xb - xa - 6); }
     });
+    c.restore();
     // Violations: a red line across everything.
     tr.violations.forEach(function (e) {
       var t = tr.T[e];
@@ -295,7 +370,7 @@
     // Lane labels (with the clock offset at the cursor, or at the window's left edge).
     c.fillStyle = '#ffffff'; c.fillRect(0, AXIS_H, LABEL_W, H - AXIS_H);
     c.fillStyle = '#eef0f4'; c.fillRect(0, AXIS_H, LABEL_W, this.netH);
-    c.fillStyle = '#555'; c.fillText('network', 6, AXIS_H + this.netH / 2);
+    c.fillStyle = '#555'; c.fillText('faults', 6, AXIS_H + this.netH / 2);
     var tRef = this.cursor >= 0 ? tr.T[this.cursor] : Math.max(t0, tr.tStart);
     // Below LABEL_MIN_H a label would overlap its neighbours: every k-th lane is named instead.
     var every = lh >= LABEL_MIN_H ? 1 : Math.ceil(14 / lh), labeled = 0;
@@ -306,13 +381,13 @@
       c.fillStyle = actor.kind === 'client' ? '#2f7d32' : '#1d2b3a';
       c.font = lh >= 14 ? 'bold 12px system-ui, sans-serif' : (every > 1 ? '9px' : 'bold 10px') + ' system-ui, sans-serif';
       if (every > 1) { c.fillRect(LABEL_W - 6, y - 0.5, 6, 1); }
-      c.fillText(actor.name, 6, lh >= 26 ? y - 7 : y, LABEL_W - 14);
+      drawFit(c, actor.name, 6, lh >= 26 ? y - 7 : y, LABEL_W - 14);
       c.font = '10px system-ui, sans-serif';
       if (lh >= 26) {
         if (actor.kind === 'node') {
           var off = tr.clockOffsetAt(a, tRef);
           c.fillStyle = off ? '#0f7f8c' : '#999';
-          c.fillText('clock ' + (off >= 0 ? '+' : '') + DSIM.fmtTime(off), 6, y + 8, LABEL_W - 10);
+          drawFit(c, 'clock ' + (off >= 0 ? '+' : '') + DSIM.fmtTime(off), 6, y + 8, LABEL_W - 10);
         } else { c.fillStyle = '#999'; c.fillText('client', 6, y + 8); }
       }
     });
@@ -376,21 +451,35 @@
     if (tr.linBlocked.has(o.op)) { c.strokeStyle = '#d62728'; c.lineWidth = 3; c.strokeRect(xa - 1, yb - 1, xb - xa + 2, bh + 2); }
     if (selected) { c.strokeStyle = '#000'; c.lineWidth = 2; c.strokeRect(xa, yb, xb - xa, bh); }
     if (xb - xa > 36 && bh >= 10) {
-      var h = o.h, label = h ? (h.f + (h.key !== undefined && h.key !== null ? ' ' + DSIM.show(h.key) : '') +
-        (h.value !== null && h.value !== undefined ? ' ' + DSIM.show(h.value) : '') +
-        ' → ' + h.type + (h.output !== null && h.output !== undefined ? ' ' + DSIM.show(h.output) : '')) : 'op ' + o.op;
-      var order = tr.linOrder.get(o.op);
-      if (order !== undefined) label = '#' + order + ' ' + label;
-      c.fillStyle = '#102010'; c.fillText(label, xa + 2, yb + bh / 2, xb - xa - 4);
+      var label = this.opLabel(o);
+      c.fillStyle = '#102010'; drawFit(c, label, xa + 2, yb + bh / 2, xb - xa - 4);
     }
+  };
+
+  // An operation's label on its bar: '#N' is its index in the history (the numbering of the side
+  // panel and of `dsim check`); 'step k' its place in the partial linearization.
+  View.prototype.opLabel = function (o) {
+    var tr = this.trace, h = o.h;
+    var label = '#' + o.op + ' ' + (h ? (h.f + (h.key !== undefined && h.key !== null ? ' ' + DSIM.show(h.key) : '') +
+      (h.value !== null && h.value !== undefined ? ' ' + DSIM.show(h.value) : '') +
+      ' → ' + h.type + (h.output !== null && h.output !== undefined ? ' ' + DSIM.show(h.output) : '')) : 'op');
+    var order = tr.linOrder.get(o.op);
+    if (order !== undefined) label += ' · step ' + order;
+    if (tr.linBlocked.has(o.op)) label += ' · cannot be placed';
+    return label;
   };
 
   View.prototype.drawArrows = function (c, t0, t1) {
     var tr = this.trace, r = this.visibleArrowRange(), nA = tr.actors.length;
+    // Too many arrows to tell apart: the aggregated density view instead (density.js).
+    this.densityMode = !!DSIM.density && !this.forceArrows && DSIM.density.wanted(this, r);
+    if (this.densityMode) { DSIM.density.draw(this, c, t0, t1, r); this.drawCausalArrows(c, t0, t1, r); this.drawSelectedArrow(c); return; }
+    this.density = null;
     var dedupe = nA <= 256;
     var lastS = dedupe ? new Int32Array(nA * nA).fill(-1 << 30) : null;
     var lastE = dedupe ? new Int32Array(nA * nA).fill(-1 << 30) : null;
-    var paths = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];  // node, client, dropped, duplicate copy
+    // node, client, dropped at the receiver, duplicate copy, dropped at the sender
+    var paths = [new Path2D(), new Path2D(), new Path2D(), new Path2D(), new Path2D()];
     var heads = [];
     var drawn = 0, self = this;
     function one(i) {
@@ -404,7 +493,7 @@
         lastS[pair] = xs; lastE[pair] = xe;
       }
       var f = tr.aFlags[i];
-      var p = f & AR.DROPPED ? 2 : f & AR.DUP_COPY ? 3 : f & AR.CLIENT ? 1 : 0;
+      var p = f & AR.DROP_AT_SENDER ? 4 : f & AR.DROPPED ? 2 : f & AR.DUP_COPY ? 3 : f & AR.CLIENT ? 1 : 0;
       paths[p].moveTo(g[0], g[1]); paths[p].lineTo(g[2], g[3]);
       if (drawn < 4000) heads.push(i, g);
       drawn++;
@@ -412,11 +501,13 @@
     for (var i = r[0]; i < r[1]; i++) one(i);
     var open = tr.openArrows;
     for (i = 0; i < open.length && open[i] < r[0]; i++) one(open[i]);
-    var styles = [['#4a6fa5', []], ['#3f9c3f', []], ['#d62728', [4, 3]], ['#ff7f0e', [2, 2]]];
-    c.lineWidth = drawn > 20000 ? 0.5 : 1;
+    var styles = [['#4a6fa5', []], ['#3f9c3f', []], ['#d62728', [4, 3]], ['#ff7f0e', [2, 2]], ['#8b1a1a', []]];
+    var thin = drawn > 20000 ? 0.5 : 1;
     // Client traffic is drawn first and faint, so that node-to-node messages stand out.
-    [1, 0, 3, 2].forEach(function (s) {
-      c.globalAlpha = s === 1 ? 0.4 : 1;
+    var fade = this.causal ? 0.15 : 1;
+    [1, 0, 3, 2, 4].forEach(function (s) {
+      c.globalAlpha = (s === 1 ? 0.4 : 1) * fade;
+      c.lineWidth = s === 4 ? 2.5 * thin : thin;
       c.strokeStyle = styles[s][0]; c.setLineDash(styles[s][1]); c.stroke(paths[s]);
     });
     c.globalAlpha = 1;
@@ -424,7 +515,11 @@
     if (drawn <= 4000) {
       for (var h = 0; h < heads.length; h += 2) {
         var ai = heads[h], g = heads[h + 1], fl = tr.aFlags[ai];
-        if (fl & AR.DROPPED) {
+        if (fl & AR.DROP_AT_SENDER) {
+          // Blocked at send: a barred circle on the sender's lane.
+          c.strokeStyle = '#8b1a1a'; c.lineWidth = 1.5;
+          c.beginPath(); c.arc(g[2] + 3, g[3], 3.5, 0, 6.2832); c.moveTo(g[2] + 0.5, g[3] + 2.5); c.lineTo(g[2] + 5.5, g[3] - 2.5); c.stroke();
+        } else if (fl & AR.DROPPED) {
           c.strokeStyle = '#d62728'; c.lineWidth = 2;
           c.beginPath(); c.moveTo(g[2] - 4, g[3] - 4); c.lineTo(g[2] + 4, g[3] + 4); c.moveTo(g[2] + 4, g[3] - 4); c.lineTo(g[2] - 4, g[3] + 4); c.stroke();
         } else if (fl & AR.DELIVERED) {
@@ -443,18 +538,43 @@
         for (h = 0; h < heads.length; h += 2) {
           var gg = heads[h + 1];
           if (Math.abs(gg[2] - gg[0]) + Math.abs(gg[3] - gg[1]) > 60) {
-            c.fillText(tr.typeNames[tr.aType[heads[h]]], (gg[0] + gg[2]) / 2 + 3, (gg[1] + gg[3]) / 2, 100);
+            drawFit(c, tr.typeNames[tr.aType[heads[h]]], (gg[0] + gg[2]) / 2 + 3, (gg[1] + gg[3]) / 2, 100);
           }
         }
         c.font = '11px system-ui, sans-serif';
       }
     }
+    this.drawCausalArrows(c, t0, t1, r);
+    this.drawSelectedArrow(c);
+    this.stats.drawnArrows = drawn;
+  };
+  // With causality on (causal.js): the messages of the selected event's past in purple, of its
+  // future in green, drawn over the others (which are faded).
+  View.prototype.drawCausalArrows = function (c, t0, t1, r) {
+    var cz = this.causal, tr = this.trace;
+    if (!cz) return;
+    var P = DSIM.CAUSAL, past = new Path2D(), fut = new Path2D(), self = this;
+    function one(i) {
+      if (tr.aTE[i] < t0 || tr.aTS[i] > t1 || self.hiddenTypes.has(tr.aType[i])) return;
+      var ms = cz.mark[tr.aSend[i]], me = tr.aEnd[i] >= 0 ? cz.mark[tr.aEnd[i]] : 0, path = null;
+      if (me === P.PAST || (me === P.SELF && ms === P.PAST)) path = past;
+      else if (ms === P.FUTURE || ms === P.SELF) path = fut;
+      if (!path) return;
+      var g = self.arrowGeom(i);
+      if (g) { path.moveTo(g[0], g[1]); path.lineTo(g[2], g[3]); }
+    }
+    for (var i = r[0]; i < r[1]; i++) one(i);
+    for (i = 0; i < tr.openArrows.length && tr.openArrows[i] < r[0]; i++) one(tr.openArrows[i]);
+    c.globalAlpha = 1; c.setLineDash([]); c.lineWidth = 1.6;
+    c.strokeStyle = '#7b3fb5'; c.stroke(past);
+    c.strokeStyle = '#0a8f6a'; c.stroke(fut);
+  };
+  View.prototype.drawSelectedArrow = function (c) {
     var sel = this.selection;
     if (sel && sel.kind === 'arrow') {
       var sg = this.arrowGeom(sel.id);
       if (sg) { c.strokeStyle = '#000'; c.lineWidth = 3; c.beginPath(); c.moveTo(sg[0], sg[1]); c.lineTo(sg[2], sg[3]); c.stroke(); }
     }
-    this.stats.drawnArrows = drawn;
   };
 
   View.prototype.drawEvents = function (c, t0, t1) {
@@ -462,17 +582,18 @@
     var nA = tr.actors.length, lastX = new Int32Array(nA).fill(-1 << 30), drawn = 0;
     var lh = this.laneH, big = (i1 - i0) < 3000 && lh >= 20, dense = lh < 6;
     var markH = Math.max(1, Math.min(3, lh - 1)), bigH = Math.max(3, Math.min(8, lh));
-    var matches = this.matches, marks = this.stats.marksByLane = new Int32Array(nA);
+    var matches = this.matches, marks = this.stats.marksByLane = new Int32Array(nA), causal = this.causal;
     for (var i = i0; i < i1; i++) {
       var a = tr.A[i], k = tr.K[i];
       if (a < 0 || k === K.annotate || !this.laneOnScreen(a)) continue;
       var y = this.laneY[a];
       var x = this.x(tr.T[i]), xi = Math.round(x);
-      if (xi === lastX[a] && !(matches && matches.has(i))) continue;
+      if (xi === lastX[a] && !(matches && matches.has(i)) && !(causal && causal.mark[i])) continue;
       lastX[a] = xi;
       var ar = tr.ARW[i];
       if (ar >= 0 && this.hiddenTypes.has(tr.aType[ar])) continue;
       c.fillStyle = KIND_COLORS[k] || '#666';
+      if (causal) c.globalAlpha = causal.mark[i] ? 1 : 0.15;
       if (k === K.crash || k === K.violation) { c.fillRect(x - 4, y - bigH / 2, 8, bigH); }
       else if (big) { c.beginPath(); c.arc(x, y, k === K.timer ? 2 : 3, 0, 6.2832); c.fill(); }
       else if (dense) c.fillRect(xi, y - markH / 2, 1, markH);  // 1-pixel marks in the overview
@@ -481,6 +602,7 @@
       if (matches && matches.has(i)) { c.strokeStyle = '#e6a100'; c.lineWidth = 2; c.strokeRect(x - 5, y - 5, 10, 10); }
       drawn++;
     }
+    c.globalAlpha = 1;
     var sel = this.selection;
     if (sel && sel.kind === 'event' && sel.id >= 0 && sel.id < tr.n && this.laneOnScreen(tr.A[sel.id])) {
       c.strokeStyle = '#000'; c.lineWidth = 2;
@@ -494,7 +616,10 @@
     var tr = this.trace, self = this;
     if (y >= AXIS_H && y < AXIS_H + this.netH) {
       var t = this.tAt(x), row = Math.floor((y - AXIS_H - 2) / NET_ROW_H), best = null;
-      tr.partitions.forEach(function (p, pi) { if (p.row === row && p.t0 <= t && t <= p.t1) best = { kind: 'partition', id: pi }; });
+      tr.partitions.forEach(function (p, pi) {
+        if (p.row !== row) return;
+        if (p.point ? Math.abs(self.x(p.t0) - x) <= 7 : p.t0 <= t && t <= p.t1) best = { kind: 'partition', id: pi };
+      });
       if (best) return best;
       var e = this.nearestEvent(x, function (i) { return tr.A[i] < 0; }, 6);
       return e >= 0 ? { kind: 'event', id: e } : null;
@@ -515,8 +640,10 @@
       var d = segDist(x, y, g[0], g[1], g[2], g[3]);
       if (d < bestD) { bestD = d; bestA = i; }
     }
-    for (var i = r[0]; i < r[1]; i++) test(i);
-    for (i = 0; i < tr.openArrows.length; i++) test(tr.openArrows[i]);
+    if (!this.densityMode) {  // in the density view single arrows are not drawn, so not picked
+      for (var i = r[0]; i < r[1]; i++) test(i);
+      for (i = 0; i < tr.openArrows.length; i++) test(tr.openArrows[i]);
+    }
     if (bestA >= 0) return { kind: 'arrow', id: bestA };
     // A client operation bar.
     if (lane >= 0 && tr.actors[lane].kind === 'client') {
@@ -553,5 +680,7 @@
   }
 
   View.LABEL_W = LABEL_W;
+  View.clipToBand = clipToBand;
+  View.segDist = segDist;
   DSIM.View = View;
 })();

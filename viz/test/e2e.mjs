@@ -118,19 +118,38 @@ for (const f of failing) {
     const trace = JSON.parse(fs.readFileSync(traces[f.key], 'utf8'));
     const first = trace.events.find((e) => e.k === 'violation');
     expect(first && first.id === f.violation, `the trace's first violation is ${f.violation}`);
-    expect(await page.locator('#verdict').innerText() === 'violation', 'the verdict badge says violation');
+    // One verdict, one wording: the claim (a violation of this kind) held; no "Expectation held"
+    // beside a red "violation" badge.
+    expect(trace.expectation.held === true, 'the scenario\'s claim held in the run');
+    expect(await page.locator('#verdict').innerText() === 'Claim held', 'the bar says Claim held: ' + await page.locator('#verdict').innerText());
+    expect(await page.locator('#claim-verdict').innerText() === 'Claim held', 'the claim strip says Claim held');
+    expect(await page.locator('#verdict').evaluate((e) => e.classList.contains('ok')), 'the verdict is green');
+    expect((await page.locator('#claim-expected').innerText()).includes(f.violation), 'the strip names the expected violation');
+    expect((await page.locator('#claim-observed').innerText()).includes(first.id), 'the strip names the observed violation');
+    const body = await page.locator('body').innerText();
+    expect(!/Expectation (NOT )?held/.test(body) && !/^violation$/m.test(body), 'no old wording left');
     const summary = await page.locator('#summary').innerText();
     expect(summary.includes(first.id), 'the violation is listed: ' + first.id);
+    expect(summary.startsWith('Claim held'), 'the side panel uses the same verdict: ' + summary.slice(0, 80));
     if (f.illegal) {
       expect(trace.linearizability.verdict === 'illegal', 'the trace carries an illegal history');
       expect(/Linearizability: illegal/.test(summary), 'linearizability verdict shown');
-      expect(/Cannot be placed/.test(summary) && /Longest partial linearization/.test(summary), 'counterexample shown');
+      const ex = await page.locator('#explain').innerText();
+      expect(/Cannot be placed/.test(ex) && /Partial linearization: \d+ steps/.test(ex), 'counterexample shown');
     }
     await page.locator('#canvas').focus();
     await page.keyboard.press('v');
     const s = await status();
-    expect(s.selection && s.selection.kind === 'event' && s.selection.id === first.i, 'jumped to the first violation event');
-    expect((await page.locator('#details').innerText()).includes('violation'), 'violation details');
+    if (f.illegal) {
+      // The operation that cannot be placed, not the checker's event at the end of the run.
+      const blocked = trace.linearizability.failures[0].blocked[0];
+      const op = await page.evaluate(() => { const v = window.dsimViz; const s = v.view.selection; return s && s.kind === 'op' ? v.trace.ops[s.id].op : null; });
+      expect(op === blocked, `jumped to the blocked operation #${blocked}, got ${JSON.stringify(s.selection)}`);
+      expect((await page.locator('#details').innerText()).includes('CANNOT BE PLACED'), 'its details say so');
+    } else {
+      expect(s.selection && s.selection.kind === 'event' && s.selection.id === first.i, 'jumped to the first violation event');
+      expect((await page.locator('#details').innerText()).includes('violation'), 'violation details');
+    }
     await shot(f.key + '-violation');
   });
 }
@@ -181,6 +200,7 @@ await test('text from a trace is never interpreted as HTML', async () => {
   await page.waitForTimeout(200);
   expect(await page.evaluate(() => window.__xss === undefined), 'no script ran');
   expect(await page.locator('#title').innerText() === evil, 'the name is shown as text');
+  expect((await page.locator('#claim-desc').innerText()).includes(evil), 'the description is shown as text in the claim strip');
   expect(await page.locator('#filters').innerText().then((t) => t.includes(evil)), 'the type is shown as text');
 });
 
@@ -273,6 +293,265 @@ await test('a small trace keeps its automatic lane height and does not scroll', 
   await open(fileUrl(reports.demo));
   const s = await status();
   expect(!s.scrollable && s.firstRow === 0 && s.lastRow === s.lanes - 1 && s.laneH >= 14, JSON.stringify(s).slice(0, 300));
+});
+
+// ---- Explaining violations, readability ----
+// Writes a trace (an object) in dsim's one-event-per-line layout and makes its report.
+function rewrite(trace, name) {
+  const lines = ['{', '"format": "dsim-trace",', '"version": 1,'];
+  for (const k of Object.keys(trace)) if (!['format', 'version', 'events'].includes(k)) lines.push(JSON.stringify(k) + ': ' + JSON.stringify(trace[k]) + ',');
+  const doc = lines.join('\n') + '\n"events": [\n' + trace.events.map((e) => JSON.stringify(e)).join(',\n') + '\n]\n}\n';
+  const file = path.join(outDir, name + '.trace.json');
+  fs.writeFileSync(file, doc);
+  return reportOf(binary, file);
+}
+
+await test('claim strip: description, expected vs observed, one verdict (held and failed)', async () => {
+  const trace = JSON.parse(fs.readFileSync(traces.demo, 'utf8'));
+  await open(fileUrl(reports.demo));
+  expect(await page.locator('#claim').isVisible(), 'the strip is shown');
+  const desc = await page.locator('#claim-desc').innerText();
+  expect(desc.includes(trace.scenario.description.slice(0, 40)), 'the description is on the page, not only a tooltip: ' + desc.slice(0, 80));
+  expect(await page.locator('#claim-verdict').innerText() === 'Claim held', 'a passing scenario: Claim held');
+  expect((await page.locator('#claim-expected').innerText()).includes('no safety violation'), 'expected: no safety violation');
+  expect((await page.locator('#claim-observed').innerText()).includes('no violation'), 'observed: no violation');
+  // A claim that failed: the same strip, red, with the reason.
+  trace.expectation = { held: false, detail: 'expected no safety violation, found invariant:made-up' };
+  const failed = rewrite(trace, 'demo-failed-claim');
+  await open(fileUrl(failed));
+  expect(await page.locator('#verdict').innerText() === 'Claim failed', 'the bar says Claim failed');
+  expect(await page.locator('#claim-verdict').evaluate((e) => e.classList.contains('bad')), 'in red');
+  expect((await page.locator('#claim').innerText()).includes('found invariant:made-up'), 'with the reason');
+  expect((await page.locator('#summary').innerText()).startsWith('Claim failed'), 'the side panel agrees');
+  await shot('claim-failed');
+});
+
+await test('illegal history: the explanation per key, collapsed steps, one op numbering, served by', async () => {
+  const trace = JSON.parse(fs.readFileSync(traces.lease, 'utf8'));
+  const f = trace.linearizability.failures[0], blocked = f.blocked[0];
+  await open(fileUrl(reports.lease));
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('v');
+  // The blocked operation, highlighted in the intervals and the list.
+  const row = page.locator(`#explain .tl-row[data-op="${blocked}"]`);
+  expect(await row.count() === 1, 'the blocked operation has an interval row');
+  expect(await row.evaluate((e) => e.classList.contains('blocked') && e.classList.contains('sel')), 'highlighted as blocked and selected');
+  expect(await page.locator('#explain .tl-row').count() > 1, 'with the operations around it');
+  const ex = await page.locator('#explain').innerText();
+  expect(ex.includes('state before') && ex.includes(JSON.stringify(f.state).replace(/^"|"$/g, '')), 'the state before: ' + f.state);
+  const bh = trace.history.ops[blocked];
+  const why = bh.f === 'read' ? `rejected: it reads ${JSON.stringify(bh.output)} but the register holds ${f.state}` : 'rejected:';
+  expect(ex.includes(why), 'why it cannot be placed: ' + why);
+  expect(ex.includes('state after'), 'the state after');
+  // Collapsed: a few steps, and the whole list only on demand, in a scrolling box.
+  expect(await page.locator('#steps-short li').count() <= 5, 'a short list of steps');
+  expect(ex.includes(`step ${f.linearized.length}: #${f.linearized[f.linearized.length - 1]} `), 'the last step, as "step k: #N"');
+  const panelH = await page.locator('#explainsec').evaluate((e) => e.offsetHeight);
+  expect(panelH < 900, 'the panel stays short: ' + panelH + ' px');
+  await page.locator('#explain .steps-toggle').first().click();
+  const all = await page.locator('#explain .steps-all').first().evaluate((e) => ({ h: e.clientHeight, sh: e.scrollHeight, n: e.children.length }));
+  expect(all.n === f.linearized.length && all.h < 400 && all.sh > all.h, 'every step, in a scrolling box: ' + JSON.stringify(all));
+  expect((await page.locator('#explainsec').evaluate((e) => e.offsetHeight)) < panelH + 420, 'never a 3,000 px panel');
+  // One numbering: the history index, on the canvas and in the panel.
+  const label = await page.evaluate((i) => window.dsimViz.opLabel(i), blocked);
+  expect(label.startsWith('#' + blocked + ' '), 'the canvas label is numbered #' + blocked + ': ' + label);
+  const lastOp = f.linearized[f.linearized.length - 1];
+  const lastLabel = await page.evaluate((i) => window.dsimViz.opLabel(i), lastOp);
+  expect(lastLabel.startsWith('#' + lastOp + ' ') && lastLabel.includes('step ' + f.linearized.length), 'a placed op: #N and its step: ' + lastLabel);
+  expect((await page.locator('#explain li.blocked').first().innerText()).startsWith('#' + blocked + ' '), 'the panel uses #N too');
+  // The node that served it, and that node's state then.
+  const det = await page.locator('#details').innerText();
+  const reply = trace.events.find((e) => e.k === 'send' && e.op === blocked && e.type === 'Reply' && e.a < 5);
+  const server = trace.actors[reply.a].name;
+  expect((await page.locator('#servedby').innerText()).startsWith(server), 'served by ' + server + ': ' + det.slice(0, 300));
+  expect((await page.locator('#serverstate').innerText()).includes(server) && /role\s+leader/.test(det) && /term\s+\d+/.test(det), 'its role and term then');
+  // A step in the list selects its operation.
+  await page.locator('#explain .steps-all li button').first().click();
+  const sel = await page.evaluate(() => { const v = window.dsimViz; const s = v.view.selection; return s && s.kind === 'op' ? v.trace.ops[s.id].op : null; });
+  expect(sel === f.linearized[0], 'a step selects its operation');
+  await shot('lease-explanation');
+});
+
+await test('invariant violations link the data they name to matching events', async () => {
+  const f8 = JSON.parse(fs.readFileSync(traces.figure8, 'utf8'));
+  const v = f8.events.find((e) => e.k === 'violation');
+  await open(fileUrl(reports.figure8));
+  const inv = page.locator('#explain .explain-inv');
+  expect(await inv.count() === 1, 'an explanation of the violation');
+  // The term it names: the annotations where nodes reached it.
+  const termLink = inv.locator('button.datum', { hasText: `n${v.data.node} term ${v.data.term}` });
+  expect(await termLink.count() === 1, 'a link to n1 reaching term 11');
+  await termLink.click();
+  let s = await status();
+  const ev = f8.events[s.selection.id];
+  expect(s.selection.kind === 'event' && ev.k === 'annotate' && ev.key === 'term' && ev.value === v.data.term && ev.a === v.data.node, 'selects that annotation: ' + JSON.stringify(ev));
+  // The index: where commit indices reached it.
+  const idx = inv.locator('button.datum', { hasText: `commit reaches ${v.data.index}` });
+  expect(await idx.count() > 0, 'commit reaching index 40');
+  await idx.first().click();
+  s = await status();
+  const ev2 = f8.events[s.selection.id];
+  expect(ev2.k === 'annotate' && ev2.key === 'commit' && ev2.value >= v.data.index, 'selects it: ' + JSON.stringify(ev2));
+  // The node: its lane and state at the violation.
+  await inv.locator(`button.datum[data-actor="${v.data.node}"]`).click();
+  s = await status();
+  expect(s.selection.kind === 'lane' && s.selection.id === v.data.node, 'selects node 1\'s lane');
+  expect((await page.locator('#details').innerText()).includes('role'), 'with its state');
+  await shot('figure8-explanation');
+  // Primary-backup: the version both replicas hold, on each node.
+  const pb = JSON.parse(fs.readFileSync(traces.bug, 'utf8'));
+  const pv = pb.events.find((e) => e.k === 'violation');
+  await open(fileUrl(reports.bug));
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('v');
+  const det = page.locator('#details .explain-inv');
+  expect(await det.count() === 1, 'the violation\'s details carry the links too');
+  for (const n of pv.data.nodes) expect(await det.locator(`button.datum[data-actor="${n}"]`).count() === 1, 'node ' + n + ' linked');
+  const ver = det.locator('button.datum', { hasText: `version ${pv.data.version}` });
+  expect(await ver.count() >= 2, 'version 5 on several nodes');
+  await ver.last().click();
+  const e3 = pb.events[(await status()).selection.id];
+  expect(e3.k === 'annotate' && e3.key === 'version' && e3.value === pv.data.version, 'selects a version-5 annotation');
+});
+
+await test('zoom keeps the selection in place (keys, buttons, wheel)', async () => {
+  await open(fileUrl(reports.lease));
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('v');
+  await page.waitForTimeout(50);
+  const x0 = await page.evaluate(() => window.dsimViz.focusX());
+  const box = await page.locator('#canvas').boundingBox();
+  expect(Math.abs(x0 - (box.x + 120 + (box.width - 120) / 2)) > 50, 'the violation is away from the centre');
+  const near = async (what) => { const x = await page.evaluate(() => window.dsimViz.focusX()); expect(Math.abs(x - x0) < 1.5, `${what}: still at ${x0.toFixed(1)}, now ${x.toFixed(1)}`); };
+  await page.keyboard.press('+'); await page.keyboard.press('+'); await near('+ +');
+  await page.click('#zoomin'); await near('the + button');
+  await page.mouse.move(box.x + 200, box.y + 300); await page.mouse.wheel(0, -300); await page.waitForTimeout(50); await near('the wheel');
+  await page.keyboard.press('-'); await page.click('#zoomout'); await near('- and the - button');
+  const s = await status();
+  expect(s.selection && s.selection.kind === 'op', 'still selected');
+  await shot('lease-zoomed');
+});
+
+await test('zoomed out: a message-density view with counts on hover, arrows again when zoomed in', async () => {
+  await open(fileUrl(reports.raft));
+  let s = await status();
+  expect(s.densityMode && s.densityCells > 0 && s.densityCells < s.arrows / 2, `density cells instead of ${s.arrows} arrows: ${s.densityCells}`);
+  let pt = null;
+  for (let i = 0; i < 400 && !pt; i += 7) pt = await page.evaluate((i) => window.dsimViz.densityPoint(i), i);
+  expect(pt, 'a density cell on screen');
+  await page.mouse.move(pt.x, pt.y);
+  await page.waitForTimeout(50);
+  expect(await page.locator('#tip').isVisible(), 'a tooltip on hover');
+  const tip = await page.locator('#tip').innerText();
+  expect(/^n\d+|^c\d+/.test(tip) && / → /.test(tip) && /\d+ messages?/.test(tip), 'the lane pair and count: ' + tip);
+  await shot('raft-density');
+  await page.mouse.move(10, 10);
+  await page.locator('#canvas').focus();
+  for (let i = 0; i < 14 && (await status()).densityMode; i++) await page.keyboard.press('+');
+  s = await status();
+  expect(!s.densityMode && s.drawnArrows > 0, 'single arrows when zoomed in');
+});
+
+await test('labels are elided with +N, never squeezed; lanes fill the height', async () => {
+  await open(fileUrl(reports.raft));
+  const r = await page.evaluate(() => {
+    const proto = CanvasRenderingContext2D.prototype, orig = proto.fillText;
+    let squeezed = 0, plus = 0;
+    proto.fillText = function (t, x, y, m) { if (m !== undefined) squeezed++; if (/^\+\d+$/.test(String(t))) plus++; return orig.apply(this, arguments); };
+    const v = window.dsimViz.view;
+    v.draw();
+    v.zoom(0.25); v.draw();
+    proto.fillText = orig;
+    return { squeezed, plus, labels: v.stats.labels, laneH: v.laneH, lanes: v.lanes.length, bandH: v.bandH };
+  });
+  expect(r.squeezed === 0, 'no fillText with a maxWidth: ' + r.squeezed);
+  expect(r.labels.elided > 0 && r.plus > 0 && r.labels.drawn > 0, 'colliding labels elided with +N: ' + JSON.stringify(r));
+  expect(r.lanes * r.laneH >= r.bandH - 1, `lanes fill the band (${r.lanes} × ${r.laneH.toFixed(1)} of ${r.bandH})`);
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('f');
+  await shot('raft-labels');
+});
+
+await test('drops at the sender on its own lane; network windows and clock steps on the fault row', async () => {
+  await open(fileUrl(reports.figure8));
+  const d = await page.evaluate(() => {
+    const v = window.dsimViz, tr = v.trace, out = { sender: null, receiver: null };
+    for (let i = 0; i < tr.nArrows; i++) {
+      const f = tr.aFlags[i];
+      if (!(f & 2)) continue;
+      if ((f & 64) && !out.sender) out.sender = v.arrowInfo(i);
+      if (!(f & 64) && !(f & 32) && !out.receiver) out.receiver = v.arrowInfo(i);
+    }
+    return out;
+  });
+  expect(d.sender && d.sender.geom[1] === d.sender.yFrom && d.sender.geom[3] === d.sender.yFrom, 'a drop blocked at send stays on the sender\'s lane: ' + JSON.stringify(d.sender));
+  expect(d.receiver && d.receiver.geom[3] === d.receiver.yTo, 'a drop at the receiver reaches its lane: ' + JSON.stringify(d.receiver));
+  // The demo's loss and duplication window.
+  await open(fileUrl(reports.demo));
+  const items = await page.evaluate(() => window.dsimViz.trace.partitions.map((p, i) => window.dsimViz.faultItem(i)));
+  const net = items.findIndex((p) => p.kind === 'network');
+  expect(net >= 0 && /loss 0\.2/.test(items[net].text) && /dup 0\.1/.test(items[net].text), 'a network window: ' + JSON.stringify(items));
+  await page.mouse.click(items[net].x, items[net].y);
+  let s = await status();
+  expect(s.selection && s.selection.kind === 'partition' && s.selection.id === net, 'clicking it selects it');
+  expect((await page.locator('#details').innerText()).includes('network'), 'with its event');
+  await shot('demo-fault-row');
+  // The lease scenario's clock step on n3.
+  await open(fileUrl(reports.lease));
+  const items2 = await page.evaluate(() => window.dsimViz.trace.partitions.map((p, i) => window.dsimViz.faultItem(i)));
+  const ck = items2.findIndex((p) => p.kind === 'clock');
+  expect(ck >= 0 && /n3 clock -1\.000 s/.test(items2[ck].text) && items2[ck].point, 'a clock step mark: ' + JSON.stringify(items2));
+  await page.mouse.click(items2[ck].x, items2[ck].y);
+  s = await status();
+  expect(s.selection && s.selection.kind === 'partition' && s.selection.id === ck, 'clicking it selects it');
+});
+
+await test('causality: the selected event\'s past and future match vector clocks', async () => {
+  const trace = JSON.parse(fs.readFileSync(traces.figure8, 'utf8'));
+  const ev = trace.events, na = trace.actors.length;
+  // Vector clocks, computed here from the trace: lane order plus send -> deliver.
+  const lane = Array.from({ length: na }, () => new Array(na).fill(0)), vc = new Array(ev.length).fill(null);
+  const sent = new Map();
+  for (const e of ev) {
+    if (typeof e.a !== 'number') continue;
+    const v = lane[e.a].slice();
+    if (e.k === 'deliver') {
+      let key = null;
+      if (e.msg !== undefined) key = 'm' + e.msg;
+      else if (e.op !== undefined) key = 'o' + e.op + '|' + e.from + '|' + e.a;
+      const q = key && sent.get(key);
+      const sv = q && (e.msg !== undefined ? q[0] : q.shift());
+      if (sv) for (let j = 0; j < na; j++) v[j] = Math.max(v[j], sv[j]);
+    }
+    v[e.a]++;
+    vc[e.i] = v; lane[e.a] = v;
+    const push = (key) => { if (!sent.has(key)) sent.set(key, []); sent.get(key).push(v); };
+    if (e.k === 'send') push(e.msg !== undefined ? 'm' + e.msg : 'o' + e.op + '|' + e.a + '|' + e.to);
+    if (e.k === 'duplicate') push('m' + e.copy);
+  }
+  const le = (x, y) => x.every((xi, j) => xi <= y[j]);
+  // An event in the middle of the run: a delivery on n0.
+  const pick = ev.find((e) => e.k === 'deliver' && e.a === 0 && e.i > ev.length / 2);
+  await open(fileUrl(reports.figure8));
+  await page.evaluate((i) => window.dsimViz.select({ kind: 'event', id: i }, true), pick.i);
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('c');
+  const s = await status();
+  expect(s.causal && s.causal.e === pick.i && s.causal.past > 0 && s.causal.future > 0, 'past and future computed: ' + JSON.stringify(s.causal));
+  const marks = await page.evaluate((n) => { const m = []; for (let i = 0; i < n; i++) m.push(window.dsimViz.causalMark(i)); return m; }, ev.length);
+  let wrong = 0, unrelated = 0, first = null;
+  for (const e of ev) {
+    if (!vc[e.i]) continue;
+    const want = e.i === pick.i ? 3 : le(vc[e.i], vc[pick.i]) ? 1 : le(vc[pick.i], vc[e.i]) ? 2 : 0;
+    if (want === 0) unrelated++;
+    if (marks[e.i] !== want) { wrong++; if (!first) first = { i: e.i, want, got: marks[e.i] }; }
+  }
+  expect(wrong === 0, `every event marked as the vector clocks say (${wrong} differ, first ${JSON.stringify(first)})`);
+  expect(unrelated > 0, 'some events are concurrent with it');
+  expect((await page.locator('#causalinfo').innerText()).includes('causal past'), 'the details say so');
+  await shot('figure8-causal');
+  await page.keyboard.press('c');
+  expect((await status()).causal === null, 'c turns it off');
 });
 
 await test('no script errors', async () => { expect(pageErrors.length === 0, 'no page errors: ' + pageErrors.join('\n')); });

@@ -28,13 +28,21 @@
     if (detail) m.appendChild(el('pre', detail));
     document.body.dataset.state = isError ? 'error' : 'loading';
   }
+  // The loading card: a bar (indeterminate when the size is unknown) and what is being read.
   function showProgress(fraction, label) {
-    var m = $('message');
-    clear(m); m.className = 'message';
-    m.appendChild(el('h2', 'Loading trace'));
-    m.appendChild(el('p', label));
-    var p = el('progress'); p.max = 1; p.value = fraction; m.appendChild(p);
+    var m = $('message'), p = m.querySelector('progress'), l = m.querySelector('.progresslabel');
+    if (!p || !l) {
+      clear(m); m.className = 'message';
+      m.appendChild(el('h2', 'Loading trace'));
+      if (app.source) m.appendChild(el('p', app.source, 'source'));
+      l = el('p', '', 'progresslabel'); m.appendChild(l);
+      p = el('progress'); p.max = 1; m.appendChild(p);
+    }
+    l.textContent = label;
+    if (isNaN(fraction)) p.removeAttribute('value'); else p.value = fraction;
+    document.body.dataset.state = 'loading';
   }
+  app.showProgress = showProgress;
   function showError(err, source) {
     stop();
     var text = err instanceof DSIM.TraceError ? err.message : 'Unexpected error while reading the trace: ' + (err && err.message || err);
@@ -44,23 +52,28 @@
   }
 
   // ---- Loading ----
-  async function loadText(text, source, t0) {
+  // Loads a trace: `read(progress)` returns a promise of the indexed trace (parse.js).
+  async function load(read, source, t0) {
     if (app.loading) return;
     app.loading = true;
     stop();
     app.timings = { start: t0 === undefined ? performance.now() : t0 };
-    showMessage('Loading trace', source || '', false);
-    document.body.dataset.state = 'loading';
+    app.source = source || '';
+    showProgress(NaN, 'Reading the trace');
     try {
-      await new Promise(function (r) { setTimeout(r, 0); });
-      var trace = await DSIM.loadTrace(text, showProgress);
+      await DSIM.yieldToBrowser();
+      var trace = await read(showProgress);
       app.timings.parsed = performance.now();
+      app.timings.parse = trace.timings;
       install(trace, source);
     } catch (e) {
       showError(e, source);
     } finally {
       app.loading = false;
     }
+  }
+  function loadText(text, source, t0) {
+    return load(function (progress) { return DSIM.loadTrace(text, progress); }, source, t0);
   }
   app.loadText = loadText;
 
@@ -613,10 +626,15 @@
     });
   }
 
+  // A file (picker, drop): read whole (a local read is quick and never blocks the tab), then
+  // parsed in slices with a progress bar.
   function readFile(file) {
     var t0 = performance.now();
-    showMessage('Loading trace', 'Reading ' + file.name + ' (' + (file.size / 1e6).toFixed(1) + ' MB)', false);
-    file.text().then(function (text) { return loadText(text, file.name, t0); }, function (e) { showError(new DSIM.TraceError('Cannot read the file: ' + e), file.name); });
+    load(function (progress) {
+      progress(NaN, 'Reading the file');
+      return file.text().then(function (text) { return DSIM.loadTrace(text, progress); },
+        function (e) { throw new DSIM.TraceError('Cannot read the file: ' + (e && e.message || e)); });
+    }, file.name + ' (' + (file.size / 1e6).toFixed(1) + ' MB)', t0);
   }
 
   // Test hooks (used by viz/test/e2e.mjs).
@@ -693,15 +711,27 @@
       return;
     }
     var q = new URLSearchParams(location.search).get('trace');
+    if (!q) {
+      // Nothing to load: the welcome card (index.html's inline script put a loading card up).
+      var m = $('message');
+      if (window.DSIM_WELCOME && m.querySelector('.progresslabel')) {
+        clear(m); m.className = 'message';
+        window.DSIM_WELCOME.forEach(function (node) { m.appendChild(node); });
+      }
+      document.body.dataset.state = 'empty';
+    }
     if (q) {
-      showMessage('Loading trace', 'Fetching ' + q, false);
-      fetch(q).then(function (r) {
-        if (!r.ok) throw new DSIM.TraceError('Fetching ' + q + ' failed: HTTP ' + r.status);
-        return r.text();
-      }).then(function (text) { return loadText(text, q, 0); }, function (e) {
-        showError(e instanceof DSIM.TraceError ? e : new DSIM.TraceError('Cannot fetch ' + q + ': ' + e.message +
-          ' (browsers do not let a page opened from file:// fetch files; use Open trace… or `dsim viz`)'), q);
-      });
+      // Read as a stream, with progress: never one huge string that freezes the tab.
+      load(function (progress) {
+        progress(NaN, 'Fetching ' + q);
+        return fetch(q).then(function (r) {
+          if (!r.ok) throw new DSIM.TraceError('Fetching ' + q + ' failed: HTTP ' + r.status);
+          return DSIM.loadTraceStream(r.body, +(r.headers.get('content-length') || 0), progress);
+        }, function (e) {
+          throw new DSIM.TraceError('Cannot fetch ' + q + ': ' + e.message +
+            ' (browsers do not let a page opened from file:// fetch files; use Open trace… or `dsim viz`)');
+        });
+      }, q, 0);
     }
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot); else boot();

@@ -23,8 +23,10 @@
     this.n = 0;
     this.typeNames = [];
     this.typeIds = new Map();
-    this.arrows = { send: [], end: [], from: [], to: [], type: [], flags: [], tS: [], tE: [] };
-    this.pendingMsg = new Map();
+    this.nArrows = 0;
+    this.arrowCap = 0;
+    this.msgSlot = new Int32Array(1024);  // msg id -> arrow + 1, for small integer ids
+    this.pendingMsg = new Map();          // other msg ids -> arrow
     this.pendingOp = new Map();
     var na = this.actors.length;
     this.perActor = [];
@@ -32,17 +34,47 @@
     this.cluster = [];     // event indices of cluster-wide events (partition, heal, clog ...)
     this.violations = [];  // event indices
     this.opsMap = new Map();  // op -> {inv, comp, client}
+    // Each event's text: blocks[evBlock[i]].slice(evStart[i], evEnd[i]); events read from a
+    // whole parsed document (not dsim's layout) keep their object in rawObj instead.
+    this.blocks = [];
+    this.rawObj = null;
   }
 
+  function grow(a, n) { var b = new a.constructor(n); b.set(a.subarray(0, Math.min(a.length, n))); return b; }
+
   Index.prototype.allocate = function (n) {
+    n = Math.max(16, n);
     this.cap = n;
     this.T = new Float64Array(n);
     this.K = new Uint8Array(n);
     this.A = new Int32Array(n);
     this.ARW = new Int32Array(n).fill(-1);  // event -> arrow it starts or ends
-    this.raw = new Array(n);
     this.lines = new Int32Array(n);
+    this.evBlock = new Int32Array(n);
+    this.evStart = new Uint32Array(n);
+    this.evEnd = new Uint32Array(n);
+    this.growArrows(n >> 1);
   };
+  Index.prototype.growEvents = function () {
+    var n = this.cap * 2, old = this.cap;
+    this.T = grow(this.T, n); this.K = grow(this.K, n); this.A = grow(this.A, n);
+    this.ARW = grow(this.ARW, n); this.ARW.fill(-1, old);
+    this.lines = grow(this.lines, n); this.evBlock = grow(this.evBlock, n);
+    this.evStart = grow(this.evStart, n); this.evEnd = grow(this.evEnd, n);
+    this.cap = n;
+  };
+  Index.prototype.growArrows = function (n) {
+    n = Math.max(16, n);
+    if (!this.arrowCap) {
+      this.aSend = new Int32Array(n); this.aEnd = new Int32Array(n); this.aFrom = new Int32Array(n); this.aTo = new Int32Array(n);
+      this.aType = new Int32Array(n); this.aFlags = new Uint8Array(n); this.aTS = new Float64Array(n); this.aTE = new Float64Array(n);
+    } else {
+      this.aSend = grow(this.aSend, n); this.aEnd = grow(this.aEnd, n); this.aFrom = grow(this.aFrom, n); this.aTo = grow(this.aTo, n);
+      this.aType = grow(this.aType, n); this.aFlags = grow(this.aFlags, n); this.aTS = grow(this.aTS, n); this.aTE = grow(this.aTE, n);
+    }
+    this.arrowCap = n;
+  };
+  Index.prototype.addBlock = function (text) { this.blocks.push(text); return this.blocks.length - 1; };
 
   Index.prototype.typeId = function (name) {
     name = name === undefined || name === null ? '?' : String(name);
@@ -52,25 +84,54 @@
   };
 
   Index.prototype.newArrow = function (sendIdx, from, to, type, flags, t) {
-    var a = this.arrows, id = a.send.length;
-    a.send.push(sendIdx); a.end.push(-1); a.from.push(from); a.to.push(to); a.type.push(type); a.flags.push(flags);
-    a.tS.push(t); a.tE.push(-1);
+    var id = this.nArrows;
+    if (id >= this.arrowCap) this.growArrows(this.arrowCap * 2);
+    this.aSend[id] = sendIdx; this.aEnd[id] = -1; this.aFrom[id] = from; this.aTo[id] = to; this.aType[id] = type;
+    this.aFlags[id] = flags; this.aTS[id] = t; this.aTE[id] = -1;
+    this.nArrows = id + 1;
     return id;
+  };
+  // The arrow a message id names, or undefined.
+  Index.prototype.msgGet = function (m) {
+    if (typeof m === 'number' && m >= 0 && m < 16777216 && (m | 0) === m) {
+      var x = m < this.msgSlot.length ? this.msgSlot[m] : 0;
+      return x ? x - 1 : undefined;
+    }
+    return this.pendingMsg.get(m);
+  };
+  Index.prototype.msgSet = function (m, id) {
+    if (typeof m === 'number' && m >= 0 && m < 16777216 && (m | 0) === m) {
+      if (m >= this.msgSlot.length) this.msgSlot = grow(this.msgSlot, Math.max(m + 1, this.msgSlot.length * 2));
+      this.msgSlot[m] = id + 1;
+    } else this.pendingMsg.set(m, id);
+  };
+  Index.prototype.msgDelete = function (m) {
+    if (typeof m === 'number' && m >= 0 && m < 16777216 && (m | 0) === m) { if (m < this.msgSlot.length) this.msgSlot[m] = 0; }
+    else this.pendingMsg.delete(m);
   };
 
   Index.prototype.validActor = function (x) { return typeof x === 'number' && x >= 0 && x < this.actors.length && (x | 0) === x; };
 
-  Index.prototype.add = function (ev, raw, line) {
+  // An event parsed by JSON.parse (block < 0: kept as the object itself).
+  Index.prototype.add = function (ev, line, block, p, q) {
     if (!ev || typeof ev !== 'object') throw new DSIM.TraceError('Event on line ' + line + ' is not an object.');
-    var i = this.n;
-    if (i >= this.cap) throw new DSIM.TraceError('More events than expected.');
-    var t = num(ev.t, 't', line);
-    if (i > 0 && t < this.T[i - 1]) throw new DSIM.TraceError('Event on line ' + line + ': time goes backwards (' + t + ' < ' + this.T[i - 1] + ').');
     var k = K[ev.k];
     if (k === undefined) k = DSIM.KIND_UNKNOWN;
+    var i = this.addEvent(ev, k, line, block, p, q);
+    if (block < 0) { if (!this.rawObj) this.rawObj = new Map(); this.rawObj.set(i, ev); }
+  };
+  // An event the scanner read (parse.js): `rec` holds the fields the index needs.
+  Index.prototype.addFast = function (rec, k, line, block, p, q) { this.addEvent(rec, k, line, block, p, q); };
+
+  Index.prototype.addEvent = function (ev, k, line, block, p, q) {
+    var i = this.n;
+    if (i >= this.cap) this.growEvents();
+    var t = num(ev.t, 't', line);
+    if (i > 0 && t < this.T[i - 1]) throw new DSIM.TraceError('Event on line ' + line + ': time goes backwards (' + t + ' < ' + this.T[i - 1] + ').');
     var a = typeof ev.a === 'number' ? ev.a : -1;
     if (a !== -1 && !this.validActor(a)) throw new DSIM.TraceError('Event on line ' + line + ': actor ' + JSON.stringify(ev.a) + ' is not in "actors".');
-    this.T[i] = t; this.K[i] = k; this.A[i] = a; this.raw[i] = raw === null ? ev : raw; this.lines[i] = line;
+    this.T[i] = t; this.K[i] = k; this.A[i] = a; this.lines[i] = line;
+    this.evBlock[i] = block; this.evStart[i] = p; this.evEnd[i] = q;
     this.n = i + 1;
     var pa = a >= 0 ? this.perActor[a] : null;
     switch (k) {
@@ -80,20 +141,20 @@
         var client = ev.msg === undefined && ev.op !== undefined;
         var id = this.newArrow(i, a, to, this.typeId(ev.type), client ? F_CLIENT : 0, t);
         this.ARW[i] = id;
-        if (!client) this.pendingMsg.set(ev.msg, id);
+        if (!client) this.msgSet(ev.msg, id);
         else {
-          var key = ev.op + '|' + a + '|' + to, q = this.pendingOp.get(key);
-          if (!q) this.pendingOp.set(key, [id]); else q.push(id);
+          var key = ev.op + '|' + a + '|' + to, qu = this.pendingOp.get(key);
+          if (!qu) this.pendingOp.set(key, [id]); else qu.push(id);
         }
         break;
       }
       case K.duplicate: {
         if (!this.validActor(ev.to) || a < 0) break;
-        var orig = this.pendingMsg.get(ev.msg);
-        if (orig !== undefined) this.arrows.flags[orig] |= F_DUPLICATED;
+        var orig = this.msgGet(ev.msg);
+        if (orig !== undefined) this.aFlags[orig] |= F_DUPLICATED;
         var cid = this.newArrow(i, a, ev.to, this.typeId(ev.type), F_DUP_COPY, t);
         this.ARW[i] = cid;
-        this.pendingMsg.set(ev.copy, cid);
+        this.msgSet(ev.copy, cid);
         break;
       }
       case K.deliver: case K.drop: case K.hold: {
@@ -101,22 +162,22 @@
         if (k === K.deliver) { from = ev.from; dst = a; }
         else if (ev.from !== undefined) { from = ev.from; dst = a; } else { from = a; dst = ev.to; }
         var arrow;
-        if (ev.msg !== undefined) arrow = this.pendingMsg.get(ev.msg);
+        if (ev.msg !== undefined) arrow = this.msgGet(ev.msg);
         else if (ev.op !== undefined) {
           var qk = ev.op + '|' + from + '|' + dst, qq = this.pendingOp.get(qk);
           if (qq && qq.length) arrow = k === K.hold ? qq[0] : qq.shift();
         }
-        if (k === K.hold) { if (arrow !== undefined) this.arrows.flags[arrow] |= F_HELD; break; }
+        if (k === K.hold) { if (arrow !== undefined) this.aFlags[arrow] |= F_HELD; break; }
         if (arrow === undefined) {
           // A drop with no recorded send (blocked before it left): a zero-length arrow.
           if (!this.validActor(from) || !this.validActor(dst)) break;
           arrow = this.newArrow(i, from, dst, this.typeId(ev.type), ev.op !== undefined && ev.msg === undefined ? F_CLIENT : 0, t);
         }
-        if (ev.msg !== undefined) this.pendingMsg.delete(ev.msg);
-        this.arrows.end[arrow] = i; this.arrows.tE[arrow] = t;
-        this.arrows.flags[arrow] |= k === K.deliver ? F_DELIVERED : F_DROPPED;
+        if (ev.msg !== undefined) this.msgDelete(ev.msg);
+        this.aEnd[arrow] = i; this.aTE[arrow] = t;
+        this.aFlags[arrow] |= k === K.deliver ? F_DELIVERED : F_DROPPED;
         // A drop recorded at the sender (it names `to`) never left: blocked at send.
-        if (k === K.drop && ev.from === undefined) this.arrows.flags[arrow] |= F_DROP_AT_SENDER;
+        if (k === K.drop && ev.from === undefined) this.aFlags[arrow] |= F_DROP_AT_SENDER;
         this.ARW[i] = arrow;
         break;
       }
@@ -146,42 +207,56 @@
         this.violations.push(i);
         break;
     }
+    return i;
   };
 
-  // Cluster events are few; their parsed form is kept.
+  // An event's JSON, parsed when it is asked for.
   Index.prototype.event = function (i) {
-    var r = this.raw[i];
-    if (typeof r === 'string') { try { return JSON.parse(r); } catch (e) { return { error: String(e) }; } }
-    return r;
+    if (this.rawObj && this.rawObj.has(i)) return this.rawObj.get(i);
+    try { return JSON.parse(this.rawText(i)); } catch (e) { return { error: String(e) }; }
   };
   Index.prototype.rawText = function (i) {
-    var r = this.raw[i];
-    return typeof r === 'string' ? r : JSON.stringify(r);
+    var b = this.evBlock[i];
+    if (b < 0) return this.rawObj && this.rawObj.has(i) ? JSON.stringify(this.rawObj.get(i)) : '';
+    return this.blocks[b].slice(this.evStart[i], this.evEnd[i]);
   };
 
   Index.prototype.finish = function () {
     var n = this.n, self = this;
-    if (n < this.cap) { this.T = this.T.subarray(0, n); this.K = this.K.subarray(0, n); this.A = this.A.subarray(0, n); }
+    if (n < this.cap) {
+      this.T = this.T.subarray(0, n); this.K = this.K.subarray(0, n); this.A = this.A.subarray(0, n); this.ARW = this.ARW.subarray(0, n);
+      this.lines = this.lines.subarray(0, n); this.evBlock = this.evBlock.subarray(0, n); this.evStart = this.evStart.subarray(0, n); this.evEnd = this.evEnd.subarray(0, n);
+    }
     var stats = this.doc.stats || {};
     this.tStart = n ? this.T[0] : 0;
     this.tEnd = Math.max(n ? this.T[n - 1] : 0, typeof stats.end_ns === 'number' ? stats.end_ns : 0);
     if (this.tEnd <= this.tStart) this.tEnd = this.tStart + 1000;
-    // Arrows as typed arrays, ordered by send time (they were created in event order).
-    var a = this.arrows, na = a.send.length;
-    this.nArrows = na;
-    this.aSend = Int32Array.from(a.send); this.aEnd = Int32Array.from(a.end);
-    this.aFrom = Int32Array.from(a.from); this.aTo = Int32Array.from(a.to);
-    this.aType = Int32Array.from(a.type); this.aFlags = Uint8Array.from(a.flags);
-    this.aTS = Float64Array.from(a.tS); this.aTE = new Float64Array(na);
+    // Arrows (typed arrays, in send-time order: they were created in event order).
+    var na = this.nArrows;
+    this.aSend = this.aSend.subarray(0, na); this.aEnd = this.aEnd.subarray(0, na);
+    this.aFrom = this.aFrom.subarray(0, na); this.aTo = this.aTo.subarray(0, na);
+    this.aType = this.aType.subarray(0, na); this.aFlags = this.aFlags.subarray(0, na);
+    this.aTS = this.aTS.subarray(0, na); this.aTE = this.aTE.subarray(0, na);
     var maxDur = 0, open = [];
     for (var i = 0; i < na; i++) {
-      var te = a.tE[i];
+      var te = this.aTE[i];
       if (te < 0) { this.aTE[i] = this.tEnd; open.push(i); }
-      else { this.aTE[i] = te; if (te - a.tS[i] > maxDur) maxDur = te - a.tS[i]; }
+      else if (te - this.aTS[i] > maxDur) maxDur = te - this.aTS[i];
     }
     this.arrowMaxDur = maxDur;
     this.openArrows = Int32Array.from(open);
-    this.arrows = null; this.pendingMsg = null; this.pendingOp = null;
+    this.msgSlot = null; this.pendingMsg = null; this.pendingOp = null;
+    if (DSIM.density && DSIM.density.prepare) DSIM.density.prepare(this);
+    // Each lane's events (not annotations) in time order, for drawing the zoomed-out view.
+    var nA = this.actors.length, loff = new Int32Array(nA + 1);
+    for (i = 0; i < n; i++) if (this.A[i] >= 0 && this.K[i] !== K.annotate) loff[this.A[i] + 1]++;
+    for (i = 0; i < nA; i++) loff[i + 1] += loff[i];
+    var lev = new Int32Array(loff[nA]), lt = new Float64Array(loff[nA]), lat = loff.slice(0, nA);
+    for (i = 0; i < n; i++) {
+      var la = this.A[i];
+      if (la >= 0 && this.K[i] !== K.annotate) { lev[lat[la]] = i; lt[lat[la]] = this.T[i]; lat[la]++; }
+    }
+    this.laneEvents = { off: loff, ev: lev, t: lt };
     // Node lifecycle: down (crashed), paused and slow intervals; roles and labels from annotations.
     this.down = []; this.paused = []; this.slowed = []; this.roleSegs = []; this.labels = [];
     for (var ac = 0; ac < this.actors.length; ac++) {

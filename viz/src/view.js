@@ -583,6 +583,25 @@
     var lh = this.laneH, big = (i1 - i0) < 3000 && lh >= 20, dense = lh < 6;
     var markH = Math.max(1, Math.min(3, lh - 1)), bigH = Math.max(3, Math.min(8, lh));
     var matches = this.matches, marks = this.stats.marksByLane = new Int32Array(nA), causal = this.causal;
+    var LE = tr.laneEvents, rows = this.lastRow - this.firstRow + 1;
+    // Zoomed out over many events: per lane, one binary search per pixel column that holds an
+    // event (the lane's own time-ordered events, model.js), not a look at every event.
+    if (LE && !matches && !causal && this.hiddenTypes.size === 0 && !big && rows * (this.W - LABEL_W) * 2 < i1 - i0) {
+      for (var r = this.firstRow; r <= this.lastRow; r++) {
+        var la = this.lanes[r], lo = LE.off[la], hi = LE.off[la + 1];
+        var j = DSIM.lowerBound(LE.t, t0, lo, hi), jEnd = DSIM.lowerBound(LE.t, t1 + 1, j, hi), ly = this.laneY[la];
+        while (j < jEnd) {
+          var ei = LE.ev[j], ex = this.x(tr.T[ei]), exi = Math.round(ex), ek = tr.K[ei];
+          c.fillStyle = KIND_COLORS[ek] || '#666';
+          if (ek === K.crash || ek === K.violation) c.fillRect(ex - 4, ly - bigH / 2, 8, bigH);
+          else if (dense) c.fillRect(exi, ly - markH / 2, 1, markH);
+          else c.fillRect(ex - 1, ly - 1.5, 2, 3);
+          marks[la]++; drawn++;
+          j = DSIM.lowerBound(LE.t, this.tAt(exi + 0.5), j + 1, jEnd);
+        }
+      }
+      i1 = i0;  // done
+    }
     for (var i = i0; i < i1; i++) {
       var a = tr.A[i], k = tr.K[i];
       if (a < 0 || k === K.annotate || !this.laneOnScreen(a)) continue;

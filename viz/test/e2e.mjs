@@ -4,7 +4,9 @@
 // test and closes with "N passed, M failed"; exits non-zero on any failure.
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import { dsim, traceOf, reportOf, launch, settled, fileUrl, vizDir, repoDir } from './common.mjs';
+import { synthTrace } from './synth.mjs';
 
 const [binary, outArg] = process.argv.slice(2);
 if (!binary) { console.error('usage: node viz/test/e2e.mjs DSIM_BINARY OUT_DIR'); process.exit(2); }
@@ -554,9 +556,122 @@ await test('causality: the selected event\'s past and future match vector clocks
   expect((await status()).causal === null, 'c turns it off');
 });
 
+
+// ---- Loading big traces: progress from the first paint, ?trace= as a stream ----
+// Records, at every animation frame from the first one, what the page shows: its state and the
+// card over the diagram (the first frame is the first paint).
+async function recordedPage() {
+  const p = await browser.context.newPage();
+  p.on('pageerror', (e) => pageErrors.push(String(e)));
+  await p.addInitScript(() => {
+    window.__frames = [];
+    const tick = () => {
+      const m = document.getElementById('message');
+      if (m) window.__frames.push({ state: document.body.dataset.state, text: m.innerText, bar: !!m.querySelector('progress'), t: performance.now() });
+      if (!document.body || document.body.dataset.state !== 'ready') requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return p;
+}
+const bigSynth = path.join(outDir, 'synth-400k.trace.json');
+fs.writeFileSync(bigSynth, synthTrace(400000));
+const bigSynthReport = reportOf(binary, bigSynth);
+
+await test('a big report shows its progress from the first paint, not the open-a-trace card', async () => {
+  const p = await recordedPage();
+  try {
+    await p.goto(fileUrl(bigSynthReport), { waitUntil: 'commit' });
+    expect(await settled(p, 120000) === 'ready', 'ready');
+    const frames = await p.evaluate(() => window.__frames);
+    const loading = frames.filter((f) => f.state !== 'ready');
+    expect(loading.length > 0, 'frames painted while loading: ' + frames.length);
+    expect(loading.every((f) => !/Open a trace written by/.test(f.text)), 'never the open-a-trace card: ' + JSON.stringify(loading.find((f) => /Open a trace/.test(f.text))));
+    expect(/Loading trace/.test(loading[0].text) && loading[0].bar, 'the first paint shows the loading card: ' + JSON.stringify(loading[0]));
+    expect(loading.some((f) => /Reading the page: [\d.]+ MB/.test(f.text)) || loading.some((f) => /Reading events: [\d,]+/.test(f.text)),
+      'progress counted: ' + JSON.stringify(loading.map((f) => f.text.split('\n').pop())));
+    const s = await p.evaluate(() => window.dsimViz.status());
+    expect(s.events === 400000 + 1 || s.events > 400000, 'every event read: ' + s.events);
+  } finally { await p.close(); }
+});
+
+await test('the file picker reads a big trace with a progress bar', async () => {
+  const p = await recordedPage();
+  try {
+    await p.goto(fileUrl(path.join(vizDir, 'index.html')));
+    await p.setInputFiles('#file', bigSynth);
+    expect(await settled(p, 120000) === 'ready', 'ready');
+    const frames = (await p.evaluate(() => window.__frames)).filter((f) => f.state === 'loading');
+    expect(frames.some((f) => f.bar && /Reading events: [\d,]+ \(\d+ %\)/.test(f.text)), 'a progress bar with the events read: ' + JSON.stringify(frames.map((f) => f.text)));
+  } finally { await p.close(); }
+});
+
+// A local HTTP server (127.0.0.1, a free port): the visualizer under /viz/, OUT_DIR under /out/.
+const server = http.createServer((req, res) => {
+  const u = new URL(req.url, 'http://x');
+  const [root, rel] = u.pathname.startsWith('/viz/') ? [vizDir, u.pathname.slice(5)] : u.pathname.startsWith('/out/') ? [outDir, u.pathname.slice(5)] : [null, null];
+  const file = root && path.join(root, path.normalize(decodeURIComponent(rel)));
+  if (!file || !file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404); res.end('not found'); return; }
+  const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/json';
+  res.writeHead(200, { 'content-type': type, 'content-length': fs.statSync(file).size });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+await test('?trace=URL reads a trace served over HTTP as a stream, with progress', async () => {
+  const p = await recordedPage();
+  try {
+    await p.goto(`${base}/viz/index.html?trace=/out/${path.basename(traces.raft)}`);
+    expect(await settled(p) === 'ready', 'ready: ' + await p.locator('#message').innerText());
+    const trace = JSON.parse(fs.readFileSync(traces.raft, 'utf8'));
+    let s = await p.evaluate(() => window.dsimViz.status());
+    expect(s.events === trace.events.length && s.arrows > 0 && s.drawnEvents > 0, 'every event read and drawn: ' + s.events);
+    expect(await p.locator('#title').innerText() === trace.scenario.name, 'the scenario named');
+    // A big one: the bar counts the events as the bytes arrive.
+    await p.goto(`${base}/viz/index.html?trace=/out/${path.basename(bigSynth)}`);
+    expect(await settled(p, 120000) === 'ready', 'the big trace ready');
+    s = await p.evaluate(() => window.dsimViz.status());
+    expect(s.events > 400000, 'every event of the big trace: ' + s.events);
+    const frames = (await p.evaluate(() => window.__frames)).filter((f) => f.state === 'loading');
+    expect(frames.some((f) => f.bar && /Reading events: [\d,]+ \(\d+ %\)/.test(f.text)), 'progress while it streams: ' + JSON.stringify(frames.map((f) => f.text)));
+    await p.goto(`${base}/viz/index.html?trace=/out/no-such.json`);
+    expect(await settled(p) === 'error', 'a missing trace is an error');
+    expect(/HTTP 404/.test(await p.locator('#message').innerText()), 'that says so');
+    // A truncated one, over HTTP too.
+    const cut = path.join(outDir, 'cut.trace.json'), text = fs.readFileSync(traces.raft, 'utf8');
+    fs.writeFileSync(cut, text.slice(0, Math.floor(text.length * 0.6)));
+    await p.goto(`${base}/viz/index.html?trace=/out/cut.trace.json`);
+    expect(await settled(p) === 'error', 'a truncated trace is an error');
+    expect(/truncated/.test(await p.locator('#message').innerText()), 'named as truncated: ' + await p.locator('#message').innerText());
+  } finally { await p.close(); }
+});
+
+await test('the event scanner agrees with JSON.parse', async () => {
+  await page.goto(fileUrl(path.join(vizDir, 'index.html')));
+  const bad = await page.evaluate(() => {
+    const cases = ['{"t":1,"k":"send","a":0,"to":1,"msg":2,"type":"P","payload":{"x":[1,2.5e3,-0.5,true,null,"a\\u00e9\\n"]}}',
+      '{"k":"deliver","t":12345678901234,"a":1,"from":0,"msg":2,"type":"P\\"q"}', '{"t":1,"k":"timer","a":0}', '{"t":-3,"k":"stop"}',
+      '{"t":1,"k":"send","a":0,"to":1,"msg":01}', '{"t":1,"k":"send",}', '{"t":1 "k":"send"}', '{"t":1,"k":"send"}x', '{"t":"1","k":"start","a":0}',
+      '{"t":1,"k":"send","a":0,"to":1,"msg":2,"payload":{"a":[1,2}}', '{"t":1e400,"k":"start"}', '{"t":1,"k":"annotate","a":0,"key":"role","value":"leader"}',
+      '{"t":1,"k":"start","a":0,"t":2}', '{"t":1,"k":"start","x":"\\q"}', '{"t":1,"k":"start","x":"\t"}', ' { "t" : 1 , "k" : "start" } '];
+    const out = [];
+    for (const c of cases) {
+      let ok = true, obj = null;
+      try { obj = JSON.parse(c); } catch (e) { ok = false; }
+      const r = {}, v = DSIM.scanLine(c, 0, c.length, r);
+      if (ok !== (v !== 0)) out.push('validity: ' + c);
+      if (v === 1 && (r.t !== obj.t || r.k !== obj.k || r.a !== obj.a || r.msg !== obj.msg || r.type !== obj.type || r.to !== obj.to || r.from !== obj.from)) out.push('fields: ' + c);
+    }
+    return out;
+  });
+  expect(bad.length === 0, 'the same verdict and fields: ' + bad.join('; '));
+});
+
 await test('no script errors', async () => { expect(pageErrors.length === 0, 'no page errors: ' + pageErrors.join('\n')); });
 
 await browser.close();
+server.close();
 const passed = results.filter((r) => r[1]).length, failed = results.length - passed;
 console.log(`screenshots: ${outDir}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,5 +1,7 @@
 #include "sim/scenario/fuzz_json.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -22,6 +24,7 @@ constexpr std::uint32_t kChainsMax = 16;
 constexpr std::uint32_t kChainLengthMax = 100;
 constexpr std::uint32_t kRestartsMax = 32;
 constexpr std::size_t kMixPartsMax = 4;
+constexpr Kind kKinds[] = {Kind::swarm, Kind::isolations, Kind::partition_restarts, Kind::crash_restarts, Kind::mix};
 constexpr TimeNs kProfileTimeMax = 3600 * kNsPerSec;
 constexpr std::size_t kParamsMax = 16;       // parameters one profile sets
 constexpr std::size_t kParamValuesMax = 16;  // values each is drawn from
@@ -101,7 +104,8 @@ std::vector<NemesisProfile> read_mix_parts(ObjectReader& r, Diagnostics& diag) {
   for (std::size_t i = 0; i < of->size(); ++i) {
     const json& part = (*of)[i];
     const std::string at = json_path(r.path("of"), i);
-    if (part.is_object() && (part.value("kind", "") == "mix" || part.contains("weight") || part.contains("params"))) {
+    // Compared as JSON, not read as a string: a "kind" of another type is read_profile's to report.
+    if (part.is_object() && (part.contains("weight") || part.contains("params") || (part.contains("kind") && part["kind"] == "mix"))) {
       diag.error(at, "expected a profile without \"weight\" or \"params\" and not a mix (the mix has them)");
       continue;
     }
@@ -118,12 +122,10 @@ std::optional<NemesisProfile> read_profile(const json& value, const std::string&
   }
   const std::size_t errors = diag.list().size();
   NemesisProfile p;
-  const std::string kind = r.choice("kind", "swarm", {"swarm", "isolations", "partition-restarts", "crash-restarts", "mix"});
-  p.kind = kind == "isolations"           ? Kind::isolations
-           : kind == "partition-restarts" ? Kind::partition_restarts
-           : kind == "crash-restarts"     ? Kind::crash_restarts
-           : kind == "mix"                ? Kind::mix
-                                          : Kind::swarm;
+  std::vector<std::string> names;
+  for (Kind k : kKinds) names.push_back(nemesis_kind_name(k));
+  const std::string kind = r.choice("kind", "swarm", names);
+  p.kind = *std::find_if(std::begin(kKinds), std::end(kKinds), [&](Kind k) { return nemesis_kind_name(k) == kind; });
   p.weight = r.number("weight", 1, 0.001, 1000);
   if (const json* params = r.raw("params")) p.params = read_params(*params, r.path("params"), diag);
   if (p.kind == Kind::isolations) {

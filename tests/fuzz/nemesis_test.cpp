@@ -56,6 +56,7 @@ TEST(FuzzSection, BadProfilesAreNamedByPath) {
        "/fuzz/profiles/0/of/0: expected a profile without \"weight\""},
       {{{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", "crash-restarts"}, {"restart_ms", -1}}}}}}}},
        "/fuzz/profiles/0/of/0/restart_ms: expected a time"},
+      {{{"profiles", {{{"kind", "mix"}, {"of", {{{"kind", 7}}}}}}}}, "/fuzz/profiles/0/of/0/kind: expected one of"},
       {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", true}}}}}}},
        "/fuzz/profiles/0/params/leader_noop: expected a list of 1 to 16 values"},
       {{{"profiles", {{{"kind", "swarm"}, {"params", {{"leader_noop", {{1, 2}}}}}}}}},

@@ -62,8 +62,8 @@ std::string temp_name(const std::string& path) { return fmt::format("{}.tmp-{}",
 
 // Opens `path` for reading without blocking and refuses what is not a regular file of at most
 // `bytes_max` bytes (by its size now; readers enforce the limit again while reading, since a file
-// may grow). A descriptor, or -1 with `error` set.
-static int open_regular_file(const std::string& path, std::size_t bytes_max, std::string* error) {
+// may grow). A descriptor and its size now in `size`, or -1 with `error` set.
+static int open_regular_file(const std::string& path, std::size_t bytes_max, std::size_t& size, std::string* error) {
   // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one.
   Fd in{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
   struct stat st {};
@@ -79,6 +79,7 @@ static int open_regular_file(const std::string& path, std::size_t bytes_max, std
     set_error(error, too_large_message(bytes_max));
     return -1;
   }
+  size = static_cast<std::size_t>(st.st_size);
   return std::exchange(in.fd, -1);
 }
 
@@ -138,10 +139,8 @@ FileReader::~FileReader() {
 
 bool FileReader::open(const std::string& path, std::size_t bytes_max, std::string* error) {
   assert(fd_ < 0);  // one file per reader
-  fd_ = open_regular_file(path, bytes_max, error);
+  fd_ = open_regular_file(path, bytes_max, size_at_open_, error);
   if (fd_ < 0) return false;
-  struct stat st {};
-  size_at_open_ = ::fstat(fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
   buffer_ = std::make_unique<Buffer>(fd_, bytes_max);
   stream_ = std::make_unique<std::istream>(buffer_.get());
   return true;

@@ -1,7 +1,6 @@
 #include "sim/trace/trace_reader.h"
 
 #include <algorithm>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -165,9 +164,12 @@ std::size_t line_at(const std::string& path, std::size_t offset) {
   FileReader reader;
   if (!reader.open(path, kTraceBytesMax)) return 0;
   std::size_t line = 1;
-  std::istreambuf_iterator<char> it(reader.stream());
-  for (std::size_t i = 0; i < offset && it != std::istreambuf_iterator<char>(); ++i, ++it) {
-    if (*it == '\n') ++line;
+  char chunk[1 << 16];
+  std::istream& in = reader.stream();
+  while (offset > 0 && in.read(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, offset))).gcount() > 0) {
+    const auto n = static_cast<std::size_t>(in.gcount());
+    line += static_cast<std::size_t>(std::count(chunk, chunk + n, '\n'));
+    offset -= n;
   }
   return line;
 }

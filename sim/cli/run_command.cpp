@@ -109,8 +109,12 @@ int run(const RunArgs& args) {
     }
     if (!args.quiet && !args.json) {
       std::cout << fmt::format("  trace:    {} ({} trace events)\n", terminal_safe(args.trace_path), result.trace.events.size());
+      if (result.trace.cut) std::cout << "  trace cut: " << trace_cut_json(scenario, result.trace)["reason"].get<std::string>() << "\n";
     }
-    if (args.json) json["trace"] = {{"file", args.trace_path}, {"trace_events", result.trace.events.size()}};
+    if (args.json) {
+      json["trace"] = {{"file", args.trace_path}, {"trace_events", result.trace.events.size()}};
+      if (result.trace.cut) json["trace"]["cut"] = trace_cut_json(scenario, result.trace);
+    }
   }
   if (args.json && !args.quiet) std::cout << json.dump(2) << "\n";
   return code;

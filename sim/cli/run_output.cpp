@@ -143,6 +143,14 @@ nlohmann::json summary_json(const std::string& file, const Scenario& s, const Ru
           {"stop_reason", st.stop_reason}};
 }
 
+nlohmann::json trace_cut_json(const Scenario& scenario, const Trace& trace) {
+  return {{"at_ns", trace.cut_ns},
+          {"events_kept", trace.events.size()},
+          {"reason", fmt::format("the trace reached its budget (run.memory_mb_max {} MiB, counted apart from the "
+                                 "run's) at {} ms: later events were not recorded; the run went on unchanged",
+                                 scenario.run.memory_bytes_max >> 20, ns_to_ms(trace.cut_ns))}};
+}
+
 bool write_trace_file(const std::string& path, const Scenario& scenario, const RunResult& r, std::string* error) {
   nlohmann::json header = {{"format", "dsim-trace"}, {"version", 1}, {"scenario", to_json(scenario)},
                            {"seed", scenario.run.seed}, {"fingerprint", fingerprint_hex(r.fingerprint)}};
@@ -163,6 +171,7 @@ bool write_trace_file(const std::string& path, const Scenario& scenario, const R
                  {"messages_duplicated", st.messages_duplicated}, {"timers_fired", st.timers_fired},
                  {"end_ns", st.end_ns}, {"stop_reason", st.stop_reason}, {"calm_ns", r.calm_ns}}},
       {"expectation", {{"held", r.expectation_held}, {"detail", r.expectation_detail}}}};
+  if (r.trace.cut) footer["trace_cut"] = trace_cut_json(scenario, r.trace);
   std::ostringstream out;
   write_trace_json(out, r.trace, header, footer);
   return write_file_atomic(path, out.str(), error);

@@ -60,6 +60,10 @@ struct TraceEvent {
 struct Trace {
   std::vector<TraceActor> actors;  // nodes first (actor i = node i), then clients
   std::vector<TraceEvent> events;
+  // Recording stopped when the trace reached its budget (run.memory_mb_max, counted apart from
+  // the run's): the events end at cut_ns, the run did not.
+  bool cut = false;
+  TimeNs cut_ns = 0;
 };
 
 nlohmann::json to_json(const TraceEvent& event, std::uint64_t index);

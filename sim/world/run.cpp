@@ -208,7 +208,7 @@ void World::record_budget_finding() {
       events ? fmt::format("the run spent its event budget (run.events_max {}) at {} ms of {} ms; the rest was not "
                            "simulated or checked",
                            scenario_.run.events_max, ns_to_ms(stats_.end_ns), ns_to_ms(end_ns_))
-             : fmt::format("the run's history, trace and {} messages in flight reached its memory budget "
+             : fmt::format("the run's history and {} messages in flight reached its memory budget "
                            "(run.memory_mb_max {}, {} MiB) at {} ms of {} ms; the rest was not simulated or checked",
                            flights_.size(), scenario_.run.memory_bytes_max >> 20, recorded_bytes() >> 20,
                            ns_to_ms(stats_.end_ns), ns_to_ms(end_ns_));

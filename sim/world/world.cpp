@@ -86,7 +86,19 @@ void World::record_finding(const Finding& finding) {
 std::uint64_t World::recorded_bytes() const {
   return heap_bytes_ + history_.ops.capacity() * sizeof(check::Operation) +
          history_client_.capacity() * sizeof(std::uint32_t) + answered_ns_.capacity() * sizeof(TimeNs) +
-         trace_.events.capacity() * sizeof(TraceEvent) + flights_.size() * (sizeof(Flight) + kMessageBytesEstimate);
+         flights_.size() * (sizeof(Flight) + kMessageBytesEstimate);
+}
+
+// The trace has a budget of its own, as large as the run's (run.memory_mb_max): past it, recording
+// stops and the trace says where, while the run goes on exactly as it would untraced.
+void World::append_trace(TraceEvent event) {
+  trace_bytes_ += sizeof(TraceEvent) + json_heap_bytes(event.data);
+  if (trace_bytes_ > scenario_.run.memory_bytes_max) {
+    trace_.cut = true;
+    trace_.cut_ns = event.t_ns;
+    return;
+  }
+  trace_.events.push_back(std::move(event));
 }
 
 void World::run(RunResult& result) {
@@ -362,10 +374,9 @@ void World::annotate(NodeId node, std::string_view key, const nlohmann::json& va
   auto it = annotations.find(key);
   if (it != annotations.end() && it->second.value == value) return;
   annotations[std::string(key)] = Annotation{value, queue_.now_ns()};
-  if (!options_.trace) return;
-  trace_.events.push_back(TraceEvent{queue_.now_ns(), TraceKind::annotate, node,
-                                     nlohmann::json{{"key", key}, {"value", value}}});
-  heap_bytes_ += json_heap_bytes(trace_.events.back().data);
+  if (tracing()) {
+    append_trace(TraceEvent{queue_.now_ns(), TraceKind::annotate, node, nlohmann::json{{"key", key}, {"value", value}}});
+  }
 }
 
 }  // namespace dsim

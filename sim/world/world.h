@@ -237,14 +237,15 @@ class World final : private ClusterView {
     std::uint64_t h = hash_combine(fingerprint_, static_cast<std::uint64_t>(queue_.now_ns()));
     h = hash_combine(h, (static_cast<std::uint64_t>(kind) << 32) ^ static_cast<std::uint64_t>(actor));
     fingerprint_ = hash_combine(h, digest);
-    if (options_.trace) {
-      trace_.events.push_back(TraceEvent{queue_.now_ns(), kind, actor, make_data()});
-      heap_bytes_ += json_heap_bytes(trace_.events.back().data);
-    }
+    if (tracing()) append_trace(TraceEvent{queue_.now_ns(), kind, actor, make_data()});
   }
+  // Tracing is on and the trace is within its own budget. The trace never counts against the
+  // run's memory budget: what a run does must not depend on whether it is watched.
+  bool tracing() const { return options_.trace && !trace_.cut; }
+  void append_trace(TraceEvent event);
   void record_finding(const Finding& finding);
-  // What the history and trace hold (sim/world/memory.h): vectors by capacity, plus the heap
-  // bytes their elements own, counted as they are recorded.
+  // What the history and the messages in flight hold (sim/world/memory.h): vectors by capacity,
+  // plus the heap bytes their elements own, counted as they are recorded. The run's budget.
   std::uint64_t recorded_bytes() const;
 
   // ---- ClusterView ----
@@ -295,7 +296,8 @@ class World final : private ClusterView {
   check::History history_;
   std::vector<std::uint32_t> history_client_;  // op index -> client
   std::vector<TimeNs> answered_ns_;             // op index -> when a reply ended it, or kTimeNever
-  std::uint64_t heap_bytes_ = 0;                // owned by history ops and trace events
+  std::uint64_t heap_bytes_ = 0;                // owned by history ops
+  std::uint64_t trace_bytes_ = 0;               // owned by trace events, bounded on its own
   Trace trace_;
 };
 

@@ -47,6 +47,30 @@ TEST(Budget, SpendingTheMemoryBudgetIsInconclusive) {
   EXPECT_EQ(run_scenario(s, traced).stats.stop_reason, "end of run");
 }
 
+// The trace is bounded apart from the run: a run near its memory budget ends the same way
+// whether or not it is traced (it used to count the trace, so a traced re-run of a failure
+// stopped earlier than the run it re-ran), and a trace past its budget says where it was cut.
+TEST(Budget, TracingNeitherSpendsNorShapesTheRun) {
+  Scenario s = small_scenario(3, 3);
+  s.workload.clients = 3;
+  s.run.memory_bytes_max = 1 << 20;
+  RunOptions traced;
+  traced.trace = true;
+  const RunResult plain = run_scenario(s);
+  const RunResult watched = run_scenario(s, traced);
+  EXPECT_EQ(plain.stats.stop_reason, "end of run") << "the history alone fits the budget";
+  EXPECT_EQ(watched.stats.stop_reason, plain.stats.stop_reason);
+  EXPECT_EQ(watched.fingerprint, plain.fingerprint);
+  EXPECT_EQ(watched.history.ops.size(), plain.history.ops.size());
+  ASSERT_TRUE(watched.trace.cut) << "the trace of this run is larger than 1 MiB";
+  ASSERT_FALSE(watched.trace.events.empty());
+  EXPECT_LE(watched.trace.events.back().t_ns, watched.trace.cut_ns);
+  EXPECT_LT(watched.trace.cut_ns, watched.stats.end_ns);
+  // With the default budget nothing is cut.
+  s.run.memory_bytes_max = RunSpec{}.memory_bytes_max;
+  EXPECT_FALSE(run_scenario(s, traced).trace.cut);
+}
+
 TEST(Budget, NoSuccessfulOperationIsNotAPass) {
   // Every client operation times out: the primary is paused for the whole run.
   Scenario s = small_scenario(3, 3);

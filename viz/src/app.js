@@ -142,6 +142,12 @@
       lp.id = 'linearizability';
     }
     box.appendChild(lp);
+    // A trace cut at its budget: the diagram ends early, the run (and its verdict) did not.
+    var cut = tr.doc.trace_cut;
+    if (cut && typeof cut === 'object') {
+      var cp = el('p', 'Trace cut: ' + DSIM.show(cut.reason), 'bad'); cp.id = 'trace-cut';
+      box.appendChild(cp);
+    }
     var fd = el('div'); fd.id = 'findings';
     if (tr.findings.length === 0 && tr.violations.length === 0) fd.appendChild(el('p', 'No invariant violations.', 'good'));
     else {

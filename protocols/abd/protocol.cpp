@@ -121,6 +121,13 @@ void register_abd(ProtocolRegistry& registry) {
   // judged by the kv model; visibility probes are reads and writes too.
   info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"visibility", {"register"}}};
   info.nodes_min = 1;
+  info.metrics = {
+      {"abd.reads", "reads served"}, {"abd.writes", "writes served"},
+      {"abd.write_backs", "reads that wrote the value back to a quorum before answering"},
+      {"abd.write_backs_skipped", "reads that skipped the write-back (every replica already agreed)"},
+      {"abd.gave_up", "operations abandoned without a quorum"},
+      {"abd.round_messages", "messages of the quorum rounds"},
+  };
   info.observer_checks_liveness = false;
   registry.add(std::move(info));
 }

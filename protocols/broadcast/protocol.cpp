@@ -43,6 +43,14 @@ void register_broadcast(ProtocolRegistry& registry) {
   // Its own workload: broadcasts and reads of the message sets, judged by checks.broadcast.
   info.workloads = {{"broadcast", {}}};
   info.nodes_min = 1;
+  info.metrics = {
+      {"gossip.values", "values broadcast"},
+      {"gossip.reached_all", "values that reached every node"},
+      {"gossip.spread_ms.median", "median time from a value's first node to its last, ms"},
+      {"gossip.spread_ms.max", "longest such time, ms"},
+      {"gossip.rounds.mean", "mean gossip periods from a value's first node to its last"},
+      {"gossip.rounds.max", "most such periods"},
+  };
   info.observer_checks_liveness = false;
   registry.add(std::move(info));
 }

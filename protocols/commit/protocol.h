@@ -27,6 +27,29 @@ inline void validate_observer_params(ObjectReader& params) {
   if (params.has("decided_within_ms")) params.duration_ms("decided_within_ms", kNsPerMs, kNsPerMs, 3600 * kNsPerSec);
 }
 
+// The metrics of the shared observer (CommitObserver::write_metrics), the same for both.
+inline std::vector<MetricInfo> commit_metrics() {
+  return {
+      {"commit_transactions.committed", "transactions committed"},
+      {"commit_transactions.aborted", "transactions aborted"},
+      {"commit_transactions.undecided", "transactions still undecided at the end"},
+      {"commit_blocked.participant_transactions", "participant-transactions blocked past the decision timeout"},
+      {"commit_blocked.max_ms", "the longest a participant waited for a decision it could not make, ms"},
+      {"commit_blocked.total_ms", "all such waiting, summed, ms"},
+      {"commit_blocked.threshold_ms", "the decision timeout after which waiting counts as blocked, ms"},
+      {"commit_blocked.locks_held_max_ms", "the longest a participant held a transaction's locks, ms"},
+      {"commit_messages.total", "protocol messages"},
+      {"commit_messages.per_transaction", "protocol messages per decided transaction"},
+      {"commit_latency_ms.mean", "mean latency of the client operations that succeeded, ms"},
+      {"commit_latency_ms.p99", "its 99th percentile, ms"},
+      {"commit_clients.transfers.ok", "transfers acknowledged committed"},
+      {"commit_clients.transfers.fail", "transfers acknowledged aborted"},
+      {"commit_clients.transfers.info", "transfers with an unknown outcome"},
+      {"commit_clients.audits.ok", "audits that read the initial total"},
+      {"commit_clients.audits.not_ok", "audits that did not"},
+  };
+}
+
 template <class NodeT, class OptionsT>
 class CommitProtocol final : public Protocol {
  public:

@@ -48,6 +48,24 @@ void register_dynamo(ProtocolRegistry& registry) {
   // checks (lost_writes, staleness, t_visibility) and no model.
   info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}, {"visibility", {"register"}}};
   info.nodes_min = 1;  // read_options also enforces n <= nodes
+  info.metrics = {
+      {"dynamo.reads", "reads coordinated"}, {"dynamo.writes", "writes coordinated"},
+      {"dynamo.reads_ok", "reads that met R"}, {"dynamo.writes_ok", "writes that met W"},
+      {"dynamo.gave_up", "operations that could not meet R or W"},
+      {"dynamo.read_merge_writes", "writes a read made to store the merged siblings"},
+      {"dynamo.reads_with_siblings", "reads that returned concurrent versions"},
+      {"dynamo.max_siblings", "the most concurrent versions of one key on a replica"},
+      {"dynamo.replica_keys", "keys stored, summed over replicas, at the end"},
+      {"dynamo.replica_keys_with_siblings", "of those, keys holding concurrent versions"},
+      {"dynamo.read_repairs", "stale replicas updated by a read"},
+      {"dynamo.hinted_writes", "writes stored on a fallback node with a hint"},
+      {"dynamo.handoffs", "hinted writes handed back to their home replica"},
+      {"dynamo.hints_outstanding", "hints not yet handed back at the end"},
+      {"dynamo.anti_entropy.exchanges", "anti-entropy exchanges"},
+      {"dynamo.anti_entropy.messages", "anti-entropy messages"},
+      {"dynamo.anti_entropy.bytes", "anti-entropy payload bytes"},
+      {"dynamo.anti_entropy.keys_sent", "keys sent by anti-entropy"},
+  };
   info.observer_checks_liveness = false;
   // A quarter of the seeds take out as many nodes as a majority side can spare (the largest
   // minority cut off, one more down) while the rest restart in turn: the swarm almost never loses

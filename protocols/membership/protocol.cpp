@@ -50,6 +50,17 @@ void register_membership(ProtocolRegistry& registry) {
   // has no one to watch.
   info.workloads = {{"none", {}}};
   info.nodes_min = 2;
+  info.metrics = {
+      {"membership.detection.crashes", "crashes of members"},
+      {"membership.detection.detected", "crashes some member suspected"},
+      {"membership.detection.first_suspicion_periods", "mean protocol periods from a crash to its first suspicion"},
+      {"membership.detection.first_removal_periods", "mean periods from a crash to its first removal"},
+      {"membership.detection.all_removed_periods", "mean periods from a crash until every live member removed it"},
+      {"membership.false_suspicions", "live members suspected"},
+      {"membership.false_removals", "live members removed"},
+      {"membership.msgs_per_member_per_period", "messages per member per protocol period"},
+      {"membership.last_unconverged_ms", "the last time some live member's view was wrong"},
+  };
   info.observer_checks_liveness = true;
   registry.add(std::move(info));
 }

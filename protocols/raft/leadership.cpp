@@ -78,6 +78,8 @@ void LeaderWatch::recompute_max() {
 }
 
 void LeaderWatch::record(TimeNs now_ns, std::optional<NodeId> leader, Cause cause, NodeId by) {
+  if (!leader_) leaderless_ns_ += now_ns - last_.at_ns;  // a leaderless span ends (or goes on)
+  if (leader && !first_led_ns_) first_led_ns_ = now_ns;
   last_ = Change{now_ns, leader, max_term_, cause, by};
   if (changes_.size() < kChangesMax) {
     changes_.push_back(last_);

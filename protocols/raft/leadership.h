@@ -34,6 +34,10 @@ class LeaderWatch {
   std::optional<Finding> judge(TimeNs calm_ns, TimeNs end_ns) const;
 
   std::size_t changes() const { return changes_.size() + changes_dropped_; }
+  // When a leader first led; nullopt if none ever did.
+  std::optional<TimeNs> first_led_ns() const { return first_led_ns_; }
+  // How long, up to `end_ns`, nobody led the highest term (from the start of the run).
+  TimeNs leaderless_ns(TimeNs end_ns) const { return leaderless_ns_ + (leader_ ? 0 : end_ns - last_.at_ns); }
 
  private:
   // Why a leadership ended.
@@ -64,6 +68,8 @@ class LeaderWatch {
   Change last_;                   // the latest change (always exact, even past kChangesMax)
   std::vector<Change> changes_;   // every change in time order, up to kChangesMax
   std::uint64_t changes_dropped_ = 0;
+  std::optional<TimeNs> first_led_ns_;
+  TimeNs leaderless_ns_ = 0;      // summed over the leaderless spans that have ended
 };
 
 }  // namespace dsim::raft

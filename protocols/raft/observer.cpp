@@ -32,11 +32,10 @@ std::optional<Finding> RaftObserver::after_event(const ClusterView& view, NodeId
     track.incarnation = process;
   }
   const auto* node = static_cast<const Node*>(process);
-  if (leader_stable_within_ns_) {
-    if (!leadership_) leadership_.emplace(view.size(), *leader_stable_within_ns_);
-    leadership_->note(id, node != nullptr, node && node->role() == Role::leader, node ? node->term() : 0,
-                      view.now_ns());
-  }
+  // Watched always, for the metrics (time to the first leader, time without one); judged only
+  // with leader_stable_within_ms.
+  if (!leadership_) leadership_.emplace(view.size(), leader_stable_within_ns_.value_or(1));
+  leadership_->note(id, node != nullptr, node && node->role() == Role::leader, node ? node->term() : 0, view.now_ns());
   if (!node) return std::nullopt;
   return check_node(view, id, *node, track);
 }
@@ -168,7 +167,7 @@ std::optional<Finding> RaftObserver::check_leader_complete(NodeId id, const Node
 }
 
 void RaftObserver::at_end(const ClusterView& view, const check::History&, TimeNs calm_ns, Report& report) {
-  if (leadership_) {
+  if (leadership_ && leader_stable_within_ns_) {
     if (auto f = leadership_->judge(calm_ns, view.now_ns())) report.findings.push_back(std::move(*f));
   }
   std::uint64_t split_votes = 0;
@@ -193,7 +192,12 @@ void RaftObserver::at_end(const ClusterView& view, const check::History&, TimeNs
       {"committed", committed_.size()},
       {"final_leader", leader ? nlohmann::json(*leader) : nlohmann::json(nullptr)},
   };
-  if (leadership_) report.metrics["raft"]["leadership_changes"] = leadership_->changes();
+  if (leadership_) {
+    auto& m = report.metrics["raft"];
+    m["leadership_changes"] = leadership_->changes();
+    m["leaderless_ms"] = ns_to_ms(leadership_->leaderless_ns(view.now_ns()));
+    if (const auto first = leadership_->first_led_ns()) m["first_leader_ms"] = ns_to_ms(*first);
+  }
 }
 
 }  // namespace dsim::raft

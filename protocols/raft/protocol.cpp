@@ -42,6 +42,18 @@ void register_raft(ProtocolRegistry& registry) {
   // The replicated state machine answers register and kv operations alike.
   info.workloads = {{"kv", {"kv"}}, {"register", {"cas-register", "register"}}, {"set", {}}, {"visibility", {"register"}}};
   info.nodes_min = 1;
+  info.metrics = {
+      {"raft.elections", "terms in which some node campaigned"},
+      {"raft.split_votes", "campaigns that elected nobody"},
+      {"raft.leaders_elected", "terms that had a leader"},
+      {"raft.pre_votes", "PreVote rounds started"},
+      {"raft.max_term", "the highest term any node reached"},
+      {"raft.committed", "log entries known committed"},
+      {"raft.final_leader", "the node leading at the end (absent: none)"},
+      {"raft.leadership_changes", "times the leadership of the highest term changed hands (or lapsed)"},
+      {"raft.first_leader_ms", "when the first leader was elected (absent: never)"},
+      {"raft.leaderless_ms", "time in which nobody led the highest term, from the start"},
+  };
   info.observer_checks_liveness = false;
   // Two fifths of the seeds run the leader nemesis the Raft tests use: chains of isolations of the
   // newest leader, on a cluster whose leader has no no-op and sends one entry per AppendEntries (so

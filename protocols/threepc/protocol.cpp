@@ -34,6 +34,7 @@ void register_threepc(ProtocolRegistry& registry) {
   // As twopc: the bank, checked by the observer (blocked transactions are liveness findings).
   info.workloads = {{"bank", {}}};
   info.nodes_min = 2;
+  info.metrics = commit::commit_metrics();
   info.observer_checks_liveness = true;
   registry.add(std::move(info));
 }

@@ -35,6 +35,7 @@ void register_twopc(ProtocolRegistry& registry) {
   // least one participant.
   info.workloads = {{"bank", {}}};
   info.nodes_min = 2;
+  info.metrics = commit::commit_metrics();
   info.observer_checks_liveness = true;
   registry.add(std::move(info));
 }

@@ -13,6 +13,7 @@
 #include "sim/node/protocol.h"
 #include "sim/scenario/scenario.h"
 #include "sim/workload/generator.h"
+#include "sim/world/metrics.h"
 
 namespace dsim::cli {
 
@@ -76,6 +77,24 @@ void list_served(std::ostream& out) {
   }
 }
 
+// The metrics a run publishes, by name (what dsim sweep aggregates).
+void list_metrics(std::ostream& out) {
+  out << "metrics (dsim run --json, dsim sweep):\n";
+  out << "  every run\n";
+  for (const auto& m : engine_metric_infos()) out << fmt::format("    {:<44} {}\n", m.name, m.summary);
+  for (const auto& p : ProtocolRegistry::instance().all()) {
+    if (p.metrics.empty()) continue;
+    out << fmt::format("  {}\n", p.name);
+    for (const auto& m : p.metrics) out << fmt::format("    {:<44} {}\n", m.name, m.summary);
+  }
+}
+
+nlohmann::json metrics_json(const std::vector<MetricInfo>& metrics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : metrics) out.push_back({{"name", m.name}, {"summary", m.summary}});
+  return out;
+}
+
 void list_all(std::ostream& out) {
   out << "protocols:\n";
   for (const auto& p : ProtocolRegistry::instance().all()) {
@@ -86,6 +105,7 @@ void list_all(std::ostream& out) {
   for (const auto& w : WorkloadRegistry::instance().all()) out << fmt::format("  {:<16} {}\n", w.name, w.summary);
   out << fmt::format("history models: {}\n", fmt::join(check::model_names(), ", "));
   list_served(out);
+  list_metrics(out);
   list_scenarios(out);
 }
 
@@ -95,7 +115,7 @@ nlohmann::json list_json() {
   for (const auto& p : ProtocolRegistry::instance().all()) {
     nlohmann::json bugs = nlohmann::json::array();
     for (const auto& bug : p.known_bugs) bugs.push_back({{"name", bug.name}, {"summary", bug.summary}});
-    protocols.push_back({{"name", p.name}, {"summary", p.summary}, {"bugs", bugs}});
+    protocols.push_back({{"name", p.name}, {"summary", p.summary}, {"bugs", bugs}, {"metrics", metrics_json(p.metrics)}});
   }
   nlohmann::json workloads = nlohmann::json::array();
   for (const auto& w : WorkloadRegistry::instance().all()) workloads.push_back({{"name", w.name}, {"summary", w.summary}});
@@ -116,7 +136,11 @@ nlohmann::json list_json() {
       scenarios.push_back(entry);
     }
   }
-  return {{"protocols", protocols}, {"workloads", workloads}, {"models", check::model_names()}, {"scenarios", scenarios}};
+  return {{"protocols", protocols},
+          {"workloads", workloads},
+          {"models", check::model_names()},
+          {"run_metrics", metrics_json(engine_metric_infos())},
+          {"scenarios", scenarios}};
 }
 
 }  // namespace

@@ -133,6 +133,7 @@ nlohmann::json summary_json(const std::string& file, const Scenario& s, const Ru
           {"findings", findings},
           {"linearizability", r.linearizability},
           {"metrics", r.metrics},
+          {"history_checks", r.history_checks},
           {"fingerprint", fingerprint_hex(r.fingerprint)},
           {"counts",
            {{"events_processed", st.events}, {"messages_sent", st.messages_sent},

@@ -47,6 +47,13 @@ struct ServedWorkload {
   std::vector<std::string> models;  // models for checks.linearizability; empty: none fits
 };
 
+// A number the protocol's Observer publishes at the end of every run (ObserverReport::metrics),
+// by its dotted name: what `dsim sweep` aggregates and `dsim list` names.
+struct MetricInfo {
+  std::string name;     // "raft.split_votes"
+  std::string summary;  // what it counts, with its unit
+};
+
 struct ProtocolInfo {
   std::string name;
   std::string summary;
@@ -74,6 +81,8 @@ struct ProtocolInfo {
   // "profiles" array, docs/fuzzing.md): the faults that find this protocol's bugs best. Empty:
   // the swarm alone.
   nlohmann::json fuzz_profiles = nlohmann::json::array();
+  // The metrics its observer publishes (a test holds every published one to this list).
+  std::vector<MetricInfo> metrics = {};
 
   // The entry of `workload`, or null when the protocol does not serve it.
   const ServedWorkload* serves(std::string_view workload) const {

@@ -11,6 +11,7 @@
 #include "sim/check/model.h"
 #include "sim/core/hash.h"
 #include "sim/world/history_checks.h"
+#include "sim/world/metrics.h"
 #include "sim/world/world.h"
 
 namespace dsim {
@@ -167,7 +168,7 @@ void World::finish(RunResult& result) {
     info += op.type == check::OpType::info;
   }
   result.metrics = report.metrics;
-  if (!history_.ops.empty()) result.metrics["client_ops"] = {{"ok", ok}, {"fail", fail}, {"info", info}};
+  if (!history_.ops.empty()) result.metrics["clients"] = client_metrics(history_);
   // The fingerprint is the run's, not the claim's: taken before the one finding that depends on
   // what the scenario expects, so a failure file (whose expect names the failure) replays with the
   // fingerprint of the fuzzed run it came from.
@@ -190,6 +191,7 @@ void World::finish(RunResult& result) {
   result.expectation_detail = !safety ? safety_detail : !liveness ? liveness_detail : "the expectation held";
 
   result.stats = stats_;
+  result.metrics["run"] = engine_metrics(stats_);
   result.findings = std::move(findings_);
   result.history = std::move(history_);
   result.calm_ns = calm_ns;

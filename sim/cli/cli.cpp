@@ -39,6 +39,7 @@ int run_cli(int argc, const char* const* argv) {
   add_fuzz_command(app, exit_code);
   add_replay_command(app, exit_code);
   add_fuzz_report_command(app, exit_code);
+  add_sweep_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,6 +27,10 @@ void add_export_command(CLI::App& app, int& exit_code);
 void add_fuzz_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
 void add_fuzz_report_command(CLI::App& app, int& exit_code);
+void add_sweep_command(CLI::App& app, int& exit_code);  // and sweep-report, sweep-page
+// `dsim run` on an experiment (a scenario with a sweep section): the sweep, its outputs under
+// `out_dir` ("" for dsim-sweep), and the exit code of its expectations.
+int run_experiment(const std::string& file, const std::string& out_dir, bool quiet);
 
 // Parses argv and runs the chosen subcommand; never throws. Used by main() and by tests.
 int run_cli(int argc, const char* const* argv);

@@ -22,6 +22,7 @@ struct RunArgs {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::string trace_path;
+  std::string out_dir;  // an experiment's outputs
   std::optional<double> until_ms;
   bool check_determinism = false;
   bool quiet = false;
@@ -74,6 +75,9 @@ int run(const RunArgs& args) {
     }
   }
   Scenario scenario = std::get<Scenario>(std::move(loaded));
+  // An experiment is a sweep, unless a flag asks for one run of it (at the values it was written with).
+  const bool one_run = args.seed || !args.trace_path.empty() || args.until_ms || args.check_determinism || args.json;
+  if (scenario.sweep.present && !one_run) return run_experiment(args.file, args.out_dir, args.quiet);
   if (args.seed) scenario.run.seed = *args.seed;
   RunOptions options;
   options.trace = !args.trace_path.empty() || args.check_determinism;
@@ -135,7 +139,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--check-determinism", args->check_determinism,
                 "Run twice and report the first event where the runs differ");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing; the exit code says the verdict");
-  cmd->footer("Exit: 0 the expectation held, 1 it did not, 2 bad input, 3 inconclusive (a checker's or the run's budget ran out, or nothing succeeded to check).");
+  cmd->add_option("--out", args->out_dir, "An experiment's outputs (default dsim-sweep; see dsim sweep)")->check(non_empty_path());
+  cmd->footer("A scenario with a sweep section is an experiment: dsim run runs its sweep (as dsim sweep FILE) and\n"
+              "judges its expectations; --seed, --trace, --until, --json or --check-determinism run it once instead.\n"
+              "Exit: 0 the expectation held, 1 it did not, 2 bad input, 3 inconclusive (a checker's or the run's budget ran out, or nothing succeeded to check).");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -12,6 +12,7 @@
 #include "sim/node/protocol.h"
 #include "sim/scenario/fault_json.h"
 #include "sim/scenario/fuzz_json.h"
+#include "sim/scenario/sweep_json.h"
 #include "sim/scenario/json_text.h"
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
@@ -64,6 +65,9 @@ class ScenarioReader {
     const json* expect = top_.raw("expect");
     read_expect(expect ? *expect : json::object());
     read_fuzz_section(top_.raw("fuzz"));
+    if (const json* sweep = top_.raw("sweep")) {
+      if (auto spec = read_sweep(*sweep, "/sweep", diag_)) scenario_.sweep = std::move(*spec);
+    }
     top_.finish();
     return std::move(scenario_);
   }

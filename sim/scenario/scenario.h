@@ -291,6 +291,44 @@ struct FuzzSpec {
   bool operator==(const FuzzSpec&) const = default;
 };
 
+// An experiment (docs/sweeps.md): the grid `dsim sweep` runs the scenario over, and what its
+// aggregates must show. `dsim run` on a scenario that has one runs the sweep.
+struct SweepParam {
+  std::string name;                    // how plots, tables and expectations call it
+  std::string pointer;                 // JSON Pointer into the scenario, e.g. "/cluster/nodes"
+  std::vector<nlohmann::json> values;  // scalars, in the order given
+
+  bool operator==(const SweepParam&) const = default;
+};
+
+struct SweepExpect {
+  enum class Kind { bound, trend, fit };
+  Kind kind = Kind::bound;
+  std::string metric;                         // a metric's name: "raft.split_votes"
+  std::string stat = "mean";                  // mean, median, p99, min, max, ci95_low, ci95_high
+  nlohmann::json at = nlohmann::json::object();  // the points it judges (name -> value or values); all when empty
+  std::optional<double> below, above;         // bound: strict
+  std::string in;                             // trend and fit: the parameter it runs along
+  bool increasing = false;                    // trend: never falling (else never rising), and moving
+  std::string formula;                        // fit: in the parameters' names, e.g. "log2(n) + 1"
+  double tolerance = 0.1;                     // fit: |stat - formula| <= tolerance * |formula|
+
+  bool operator==(const SweepExpect&) const = default;
+};
+
+struct SweepSpec {
+  bool present = false;
+  std::string title;
+  std::vector<SweepParam> params;
+  std::uint64_t seeds_from = 1;
+  std::uint64_t seeds_to = 10;
+  std::vector<std::string> plot_metrics;
+  std::string plot_x, plot_series;            // parameter names; empty: the first and second
+  std::vector<SweepExpect> expect;
+
+  bool operator==(const SweepSpec&) const = default;
+};
+
 struct ClusterSpec {
   std::string protocol;
   std::vector<std::string> node_names;     // node i is node_names[i]; default n0, n1, ...
@@ -313,6 +351,7 @@ struct Scenario {
   ExpectSpec expect;
   RunSpec run;
   FuzzSpec fuzz;  // how `dsim fuzz` draws faults for it; not used by `dsim run`
+  SweepSpec sweep;  // an experiment: `dsim run` runs the sweep instead of one run
 
   bool operator==(const Scenario&) const = default;
 };

@@ -4,6 +4,7 @@
 
 #include "sim/scenario/fault_json.h"
 #include "sim/scenario/fuzz_json.h"
+#include "sim/scenario/sweep_json.h"
 #include "sim/scenario/latency_json.h"
 #include "sim/scenario/node_names.h"
 #include "sim/scenario/scenario.h"
@@ -160,6 +161,7 @@ nlohmann::json to_json(const Scenario& s) {
           {"run", run_json(s.run)}};
   // Left out when it is the protocol's default, which reading it back gives again.
   if (s.fuzz != default_fuzz(s.cluster.protocol)) out["fuzz"] = fuzz_to_json(s.fuzz);
+  if (s.sweep.present) out["sweep"] = sweep_to_json(s.sweep);
   return out;
 }
 

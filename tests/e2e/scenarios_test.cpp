@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace {
 
@@ -41,5 +44,32 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, Scenario, ::testing::ValuesIn(scenario_files()), test_name);
+
+// The experiments (files with a sweep section): `dsim run FILE` runs the sweep, and its
+// expectations over the aggregates must hold.
+std::vector<std::string> experiment_files() {
+  std::vector<std::string> files;
+  for (const std::string& f : scenario_files()) {
+    std::ifstream in(fs::path(DSIM_SOURCE_DIR) / "scenarios" / f);
+    const auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_object() && doc.contains("sweep")) files.push_back(f);
+  }
+  return files;
+}
+
+class Experiment : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Experiment, ExpectationsHold) {
+  const std::string file = std::string(DSIM_SOURCE_DIR) + "/scenarios/" + GetParam();
+  const fs::path out = fs::temp_directory_path() / ("dsim-experiment-" + std::to_string(::getpid()) + "-" + test_name({GetParam(), 0}));
+  const std::string cmd = std::string(DSIM_BINARY) + " run " + file + " -q --out " + out.string();
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the experiment " << GetParam() << " did not hold; run: dsim run " << file;
+  EXPECT_TRUE(fs::exists(out / "sweep.html"));
+  fs::remove_all(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Experiment, ::testing::ValuesIn(experiment_files()), test_name);
 
 }  // namespace

@@ -80,7 +80,7 @@ TEST(Schema, NemesisProfilesMatchTheParser) {
 TEST(Schema, SectionKeysAreTheOnesTheParserReads) {
   const json s = schema();
   EXPECT_EQ(keys(s["properties"]), (std::vector<std::string>{"checks", "clocks", "cluster", "description", "expect",
-                                                             "faults", "fuzz", "name", "network", "run", "workload"}));
+                                                             "faults", "fuzz", "name", "network", "run", "sweep", "workload"}));
   // Every key the schema lists in a section is accepted by the parser there (no "unknown key").
   const std::vector<std::pair<std::string, json>> samples = {
       {"cluster", {{"protocol", "primary-backup"}, {"nodes", 3}, {"params", json::object()}, {"bugs", json::array()}}},

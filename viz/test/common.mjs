@@ -60,3 +60,20 @@ export async function settled(page, timeout = 60000) {
 }
 
 export function fileUrl(p) { return 'file://' + path.resolve(p); }
+
+// The browser tests' harness: test(name, fn) runs one case and logs PASS or FAIL with the error;
+// expect(cond, what) fails the case; outcome() counts them. A failing case never stops the rest.
+export function harness() {
+  const results = [];
+  async function test(name, fn) {
+    const t0 = Date.now();
+    try { await fn(); results.push([name, true]); console.log(`[ PASS ] ${name} (${Date.now() - t0} ms)`); }
+    catch (e) { results.push([name, false]); console.log(`[ FAIL ] ${name}: ${e && e.stack || e}`); }
+  }
+  function expect(cond, what) { if (!cond) throw new Error('expected ' + what); }
+  function outcome() {
+    const failed = results.filter(([, ok]) => !ok).length;
+    return { passed: results.length - failed, failed };
+  }
+  return { test, expect, outcome };
+}

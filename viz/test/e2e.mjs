@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
-import { dsim, traceOf, reportOf, launch, settled, fileUrl, vizDir, repoDir } from './common.mjs';
+import { dsim, traceOf, reportOf, launch, settled, fileUrl, vizDir, repoDir, harness } from './common.mjs';
 import { synthTrace } from './synth.mjs';
 
 const [binary, outArg] = process.argv.slice(2);
@@ -13,13 +13,7 @@ if (!binary) { console.error('usage: node viz/test/e2e.mjs DSIM_BINARY OUT_DIR')
 const outDir = path.resolve(outArg || fs.mkdtempSync('/tmp/dsim-viz-e2e-'));
 fs.mkdirSync(outDir, { recursive: true });
 
-const results = [];
-async function test(name, fn) {
-  const t0 = Date.now();
-  try { await fn(); results.push([name, true]); console.log(`[ PASS ] ${name} (${Date.now() - t0} ms)`); }
-  catch (e) { results.push([name, false]); console.log(`[ FAIL ] ${name}: ${e && e.stack || e}`); }
-}
-function expect(cond, what) { if (!cond) throw new Error('expected ' + what); }
+const { test, expect, outcome } = harness();
 
 const scen = (p) => path.join(repoDir, 'scenarios', p);
 
@@ -672,7 +666,7 @@ await test('no script errors', async () => { expect(pageErrors.length === 0, 'no
 
 await browser.close();
 server.close();
-const passed = results.filter((r) => r[1]).length, failed = results.length - passed;
+const { passed, failed } = outcome();
 console.log(`screenshots: ${outDir}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,5 +1,5 @@
 // `dsim replay FILE`: run a failure file and say whether it still fails the way it was recorded.
-// The run happens in a child process, so a recorded crash ("crash:SIGSEGV") replays too.
+// The run happens in a worker process, so a recorded crash ("crash:SIGSEGV") replays too.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -73,11 +73,11 @@ int run(const ReplayArgs& args) {
     if (j.contains("fingerprint")) recorded.fingerprint = j["fingerprint"].get<std::string>();
   }
 
-  // One child runs the scenario and reports its signature and fingerprint as one line.
+  // One worker process runs the scenario and reports its signature and fingerprint as one line.
   nlohmann::json observed;
   int signal = 0;
   std::vector<std::string> errors;
-  fuzz::run_forked(
+  fuzz::run_pooled(
       1, 1,
       [&](std::size_t, const fuzz::Emit& emit) {
         RunOptions options;

@@ -88,11 +88,14 @@ nlohmann::json write_shrunk(const FuzzConfig& config, const std::string& sig, st
   return entry;
 }
 
-// A candidate run in a child process of its own, for failures that kill the process: the child
-// reports the run's trial as one line, and a child killed by a signal is a crash:SIG... trial.
+// A candidate run in a process of its own, for failures that kill the process: the worker
+// reports the run's trial as one line, and a worker killed by a signal is a crash:SIG... trial.
+// One worker per candidate (a pool of one job): the candidate is made in the parent from the
+// previous one's verdict, after any longer-lived worker was forked, and most candidates of a
+// crashing seed crash anyway, ending their worker.
 Trial run_isolated(const Scenario& scenario) {
   Trial trial;
-  run_forked(
+  run_pooled(
       1, 1,
       [&](std::size_t, const Emit& emit) {
         const Trial t = run_in_process(scenario);
@@ -173,8 +176,8 @@ void run_seed(const FuzzConfig& config, std::uint64_t seed, const TraceWriter& w
 }
 
 // A seed whose run killed its worker: the parent writes its scenario, then shrinks it with every
-// candidate in a child of its own (run_isolated), so the shrink survives the crashes it provokes.
-// The parent waits for that shrink; crashing seeds are rare, and each candidate is one run.
+// candidate in a worker process of its own (run_isolated), so the shrink survives the crashes it
+// provokes. The parent waits for that shrink; crashing seeds are rare, and each candidate is one run.
 nlohmann::json crash_record(const FuzzConfig& config, std::uint64_t seed, const std::string& sig,
                             std::vector<std::string>& errors) {
   nlohmann::json record = {{"type", "seed"}, {"seed", seed}, {"verdict", "fail"}, {"signature", sig}};
@@ -337,7 +340,9 @@ FuzzOutcome fuzz(const FuzzConfig& config, const Progress& progress) {
   std::size_t done = 0;
   assert(config.write_trace);
   const TraceWriter& write_trace = config.write_trace;
-  run_forked(
+  // Long-lived workers: a fork per seed cost several times the seed's own run. A seed's record
+  // cannot depend on which seeds its worker ran before (docs/architecture.md, "Worker processes").
+  run_pooled(
       seeds.size(), config.jobs,
       [&](std::size_t i, const Emit& emit) { run_seed(config, seeds[i], write_trace, emit); },
       [&](std::size_t i, JobOutput out) {

@@ -1,4 +1,4 @@
-// `dsim fuzz` as a library: the seeds of a shard, one forked worker per seed, failure files
+// `dsim fuzz` as a library: the seeds of a shard run by long-lived worker processes, failure files
 // written by the worker the moment its run fails, shrinking, and the results as JSON lines that
 // `dsim fuzz-report` merges. The CLI, the tests and the benchmark call it. docs/fuzzing.md.
 #pragma once

@@ -1,9 +1,7 @@
 // The fuzzer's parts in-process: the generator is pure and writes files that parse back, shards
-// partition a range, the shrinker keeps the signature, crashed workers are reported, and the
-// RapidCheck helper finds, shrinks and writes a known bug.
+// partition a range, the shrinker keeps the signature, and the RapidCheck helper finds, shrinks
+// and writes a known bug.
 #include <algorithm>
-#include <csignal>
-#include <cstdlib>
 #include <set>
 #include <variant>
 #include <gtest/gtest.h>
@@ -11,7 +9,6 @@
 
 #include "sim/fuzz/driver.h"
 #include "sim/fuzz/generator.h"
-#include "sim/fuzz/pool.h"
 #include "sim/fuzz/property.h"
 #include "sim/fuzz/shrink.h"
 #include "tests/fuzz/support.h"
@@ -94,22 +91,6 @@ TEST(FuzzShards, PartitionTheRangeExactlyOnce) {
   const auto top = shard_seeds(SeedRange{UINT64_MAX - 2, UINT64_MAX}, Shard{2, 2});
   EXPECT_EQ(top, (std::vector<std::uint64_t>{UINT64_MAX - 1}));
   EXPECT_TRUE(shard_seeds(SeedRange{UINT64_MAX - 1, UINT64_MAX}, Shard{5, 5}).empty());  // more shards than seeds
-}
-
-TEST(FuzzPool, ACrashedWorkerIsReportedNotFatal) {
-  std::vector<JobOutput> outs(3);
-  run_forked(
-      3, 2,
-      [](std::size_t i, const Emit& emit) {
-        emit(fmt::format("job {}", i));
-        if (i == 1) std::abort();
-      },
-      [&](std::size_t i, JobOutput out) { outs[i] = std::move(out); });
-  EXPECT_EQ(outs[0].signal, 0);
-  EXPECT_EQ(outs[0].lines, std::vector<std::string>{"job 0"});
-  EXPECT_EQ(outs[1].signal, SIGABRT);
-  EXPECT_EQ(outs[1].lines, std::vector<std::string>{"job 1"});  // said before it died
-  EXPECT_EQ(signal_name(SIGSEGV), "SIGSEGV");
 }
 
 TEST(FuzzShrink, KeepsTheSignatureAndShrinks) {

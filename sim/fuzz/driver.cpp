@@ -340,7 +340,7 @@ FuzzOutcome fuzz(const FuzzConfig& config, const Progress& progress) {
   std::size_t done = 0;
   assert(config.write_trace);
   const TraceWriter& write_trace = config.write_trace;
-  // Long-lived workers: a fork per seed cost several times the seed's own run. A seed's record
+  // Long-lived workers: a fork per seed cost about half the seed's own run. A seed's record
   // cannot depend on which seeds its worker ran before (docs/architecture.md, "Worker processes").
   run_pooled(
       seeds.size(), config.jobs,

@@ -263,7 +263,12 @@ class Pool {
     if (n < 0 && errno == EINTR) return;
     if (n <= 0) return bury(i);  // EOF (or a reset): the worker is dead
     Worker& w = workers_[i];
-    assert(w.job);
+    if (!w.job) {
+      // An idle worker says nothing until it has a job: one that does is broken. Its EOF buries
+      // it like any worker that died between jobs.
+      ::kill(w.pid, SIGKILL);
+      return;
+    }
     if (!consume(w, std::string_view(chunk, static_cast<std::size_t>(n)))) return;
     const std::size_t job = *w.job;
     JobOutput out = std::move(w.out);

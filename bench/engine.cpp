@@ -10,6 +10,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/cpu_time.h"
+
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
 
@@ -35,11 +37,7 @@ struct PqEvent {
 };
 
 // CPU time of this thread: the figures stay meaningful when other processes share the cores.
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+double cpu_seconds() { return bench::thread_cpu_seconds(); }
 
 double bare_pq_seconds(std::size_t concurrent, const std::vector<TimeNs>& delay) {
   const double start = cpu_seconds();

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+
+#include "bench/cpu_time.h"
 #include <nlohmann/json.hpp>
 
 #include "sim/trace/trace_reader.h"
@@ -28,6 +30,7 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using dsim::bench::thread_cpu_seconds;
 
 struct ChildCost {
   double cpu_s = 0;
@@ -93,12 +96,6 @@ class Counter final : public dsim::TraceSink {
 std::map<std::int64_t, std::pair<double, std::int64_t>>& read_only_cost() {  // size -> (cpu s, events)
   static std::map<std::int64_t, std::pair<double, std::int64_t>> cost;
   return cost;
-}
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 void BM_ReadOnly(benchmark::State& state) {

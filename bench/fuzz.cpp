@@ -18,6 +18,8 @@
 #include <variant>
 
 #include <benchmark/benchmark.h>
+
+#include "bench/cpu_time.h"
 #include <fmt/format.h>
 
 #include "sim/cli/run_output.h"
@@ -27,6 +29,9 @@
 
 namespace dsim {
 namespace {
+
+using bench::process_and_children_cpu_seconds;
+using bench::thread_cpu_seconds;
 
 constexpr std::uint64_t kSeeds = 200;
 
@@ -41,23 +46,6 @@ Scenario bench_scenario() {
                                        protocol);
   auto parsed = parse_scenario(text, "bench");
   return std::get<Scenario>(std::move(parsed));
-}
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double process_and_children_cpu_seconds() {
-  const auto seconds = [](const rusage& u) {
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-  };
-  rusage self{}, children{};
-  getrusage(RUSAGE_SELF, &self);
-  getrusage(RUSAGE_CHILDREN, &children);
-  return seconds(self) + seconds(children);
 }
 
 // Seeds per CPU second of each benchmark, for the ratios printed after the runs.

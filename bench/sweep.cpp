@@ -11,12 +11,17 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/cpu_time.h"
+
 #include "sim/scenario/sweep_json.h"
 #include "sim/sweep/sweep.h"
 #include "sim/world/run.h"
 
 namespace dsim {
 namespace {
+
+using bench::process_and_children_cpu_seconds;
+using bench::thread_cpu_seconds;
 
 constexpr const char* kScenario = R"({
   "name": "sweep-bench",
@@ -34,23 +39,6 @@ sweep::SweepConfig bench_config() {
   (void)name_sweep_params(c.params);
   c.seeds = {1, 20};
   return c;
-}
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double process_and_children_cpu_seconds() {
-  const auto seconds = [](const rusage& u) {
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-  };
-  rusage self{}, children{};
-  getrusage(RUSAGE_SELF, &self);
-  getrusage(RUSAGE_CHILDREN, &children);
-  return seconds(self) + seconds(children);
 }
 
 double g_one_by_one_runs_per_s = 0;  // the reference, measured first in the same process

@@ -109,7 +109,7 @@ std::vector<nlohmann::json> run_sweep(const SweepConfig& config, const std::vect
   for (std::uint64_t r = config.shard.index - 1; r < points.size() * seeds; r += config.shard.count) runs.push_back(r);
   std::vector<nlohmann::json> records(runs.size());
   std::size_t done = 0;
-  fuzz::run_forked(
+  fuzz::run_pooled(
       runs.size(), config.jobs,
       [&](std::size_t i, const fuzz::Emit& emit) {
         const std::size_t p = runs[i] / seeds;

@@ -1,6 +1,6 @@
 // `dsim sweep` as a library: a scenario run at every point of a parameter grid for every seed of
-// a range, each run in a worker process, its metrics recorded as a JSON line; then an aggregate
-// per grid point (sweep.json), a CSV and a table. Records and aggregates depend on the runs only,
+// a range, each run in one of the fuzzer's long-lived worker processes (sim/fuzz/pool.h), its
+// metrics recorded as a JSON line; then an aggregate per grid point (sweep.json), a CSV and a table. Records and aggregates depend on the runs only,
 // never on -j or on how the runs were sharded. docs/sweeps.md.
 #pragma once
 
@@ -45,8 +45,8 @@ std::optional<std::vector<PointScenario>> point_scenarios(const SweepConfig& con
 // The runs file's first line. Two shards' headers differ only in "shard".
 nlohmann::json runs_header(const SweepConfig& config);
 
-// Runs the shard's runs (every N-th of the point-major list of point x seed), config.jobs at a
-// time in worker processes; calls `progress` as each ends. Records are in point, seed order. A
+// Runs the shard's runs (every N-th of the point-major list of point x seed) in config.jobs
+// worker processes; calls `progress` as each ends. Records are in point, seed order. A
 // run that crashes its worker is recorded with verdict "crashed" and no metrics.
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 std::vector<nlohmann::json> run_sweep(const SweepConfig& config, const std::vector<PointScenario>& points,

@@ -10,6 +10,7 @@ namespace dsim::primary_backup {
 
 namespace {
 constexpr std::uint64_t kRetransmitTag = 1;
+constexpr std::uint64_t kSyncTag = 2;
 std::string entry_key(std::uint64_t version) { return fmt::format("v/{:020}", version); }
 }  // namespace
 
@@ -33,6 +34,7 @@ void Node::on_start(Context& ctx) {
     Entry last = entries_.rbegin()->second;
     for (NodeId peer = 1; peer < ctx.cluster_size(); ++peer) ctx.send(peer, Replicate{last});
   }
+  if (options_.sync_ns > 0) ctx.set_timer(options_.sync_ns, kSyncTag);
   ctx.annotate("role", ctx.self() == kPrimary ? "primary" : "backup");
   ctx.annotate("version", entries_.empty() ? 0 : entries_.rbegin()->first);
 }
@@ -41,7 +43,7 @@ void Node::store(Context& ctx, const Entry& entry) {
   entries_[entry.version] = entry;
   if (entry.request_id) version_of_request_[entry.request_id] = entry.version;
   ctx.storage().put_value(entry_key(entry.version), entry);
-  if (!options_.bug_skip_sync) ctx.storage().sync();
+  if (!options_.bug_skip_sync && options_.sync_ns == 0) ctx.storage().sync();
   ctx.annotate("version", entries_.rbegin()->first);
 }
 
@@ -148,7 +150,7 @@ void Node::broadcast(Context& ctx) {
 void Node::on_message(Context& ctx, NodeId from, const Message& message) {
   if (const auto* m = message.as<Replicate>()) {
     auto it = entries_.find(m->entry.version);
-    assert(it == entries_.end() || it->second.value == m->entry.value || options_.bug_skip_sync);
+    assert(it == entries_.end() || it->second.value == m->entry.value || may_diverge());
     if (it == entries_.end()) store(ctx, m->entry);
     ctx.send(from, Ack{m->entry.version});
   } else if (const auto* a = message.as<Ack>()) {
@@ -158,7 +160,12 @@ void Node::on_message(Context& ctx, NodeId from, const Message& message) {
   }
 }
 
-void Node::on_timer(Context& ctx, TimerId timer, [[maybe_unused]] std::uint64_t tag) {
+void Node::on_timer(Context& ctx, TimerId timer, std::uint64_t tag) {
+  if (tag == kSyncTag) {
+    ctx.storage().sync();
+    ctx.set_timer(options_.sync_ns, kSyncTag);
+    return;
+  }
   assert(tag == kRetransmitTag);
   if (timer != retransmit_timer_) return;  // replaced by a later broadcast (cancelling is enough; belt and braces)
   retransmit_timer_ = 0;

@@ -14,6 +14,11 @@ namespace dsim::primary_backup {
 struct Options {
   TimeNs retransmit_ns = 50 * kNsPerMs;   // resend an unacknowledged write this often
   std::size_t queue_max = 64;             // writes waiting behind the one in flight
+  // The sync policy. 0: every write is synced before anyone hears of it. Above 0 (group commit,
+  // like appendfsync everysec): writes are acknowledged unsynced and synced together this often,
+  // so a power loss forgets the writes of the last window, and a restarted primary reuses their
+  // versions for new writes.
+  TimeNs sync_ns = 0;
   bool bug_read_from_backup = false;      // backups answer reads from their own copy
   bool bug_skip_sync = false;             // acknowledge without syncing storage
   // Test-only switches: bugs that kill or flood the process, so that the fuzzer's crash and
@@ -38,6 +43,7 @@ class Node final : public Process {
   static constexpr NodeId kPrimary = 0;
 
   void store(Context& ctx, const Entry& entry);
+  bool may_diverge() const { return options_.bug_skip_sync || options_.sync_ns > 0; }
   void start_next_write(Context& ctx);
   void broadcast(Context& ctx);
   void answer_read(Context& ctx, const Request& request) const;

@@ -54,12 +54,14 @@ void register_primary_backup(ProtocolRegistry& registry) {
       [](ObjectReader& params, std::uint32_t) {
         params.duration_ms("retransmit_ms", 50 * kNsPerMs, kNsPerMs, 60 * kNsPerSec);
         params.integer("queue_max", 64, 1, 100'000);
+        params.duration_ms("sync_ms", 0, 0, 60 * kNsPerSec);
         params.finish();
       },
       [](const ClusterConfig& config) -> std::unique_ptr<Protocol> {
         Options o;
         o.retransmit_ns = ms_value_to_ns(config.params.value("retransmit_ms", nlohmann::json(50))).value();
         o.queue_max = config.params.value("queue_max", 64);
+        o.sync_ns = ms_value_to_ns(config.params.value("sync_ms", nlohmann::json(0))).value();
         o.bug_read_from_backup = config.bugs.count("read-from-backup") > 0;
         o.bug_skip_sync = config.bugs.count("skip-sync") > 0;
         o.bug_abort_on_recovery = config.bugs.count("abort-on-recovery") > 0;

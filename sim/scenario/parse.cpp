@@ -571,10 +571,13 @@ void ScenarioReader::check_expect_is_checked(ObjectReader& r) {
                    *r.raw("liveness"));
   }
   // The default "holds" too: the canonical form (to_json) spells it out, and it must parse back.
-  if (expect.safety != ExpectSpec::Outcome::any && !checks.invariants && !checks.linearizability) {
+  // The checks that always judge safety (staleness and t_visibility only measure, unless bounded).
+  const bool safety_judged = checks.invariants || checks.linearizability || checks.lost_writes || checks.broadcast;
+  if (expect.safety != ExpectSpec::Outcome::any && !safety_judged) {
     const json found = r.has("safety") ? *r.raw("safety") : json("holds");
     diag_.expected(r.path("safety"),
-                   "\"any\" unless checks.invariants or checks.linearizability is on (no enabled check judges safety)",
+                   "\"any\" unless checks.invariants, linearizability, lost_writes or broadcast is on (no enabled "
+                   "check judges safety)",
                    found);
   }
   for (std::size_t i = 0; i < expect.violations.size(); ++i) {

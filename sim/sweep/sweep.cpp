@@ -87,6 +87,10 @@ nlohmann::json run_record(std::size_t point, std::uint64_t seed, const RunResult
   // The history checks' figures (lost_writes.lost, staleness ...) are metrics too, under "checks.".
   auto figures = flat_metrics(result.metrics);
   for (const auto& [name, value] : flat_metrics(result.history_checks)) figures[fmt::format("checks.{}", name)] = value;
+  // The verdict as numbers too, so that a point's mean is the share of its runs that held,
+  // failed or were inconclusive, for plots and expectations like any other metric.
+  const std::string verdict = verdict_of(result);
+  for (const char* v : {"held", "violated", "inconclusive"}) figures[fmt::format("verdict.{}", v)] = verdict == v ? 1 : 0;
   for (const auto& [name, value] : figures) {
     // Counts stay integers in the file; the aggregate reads every figure as a double.
     const bool whole = std::nearbyint(value) == value && std::fabs(value) < 9e15;
@@ -95,7 +99,7 @@ nlohmann::json run_record(std::size_t point, std::uint64_t seed, const RunResult
   return {{"type", "run"},
           {"point", point},
           {"seed", seed},
-          {"verdict", verdict_of(result)},
+          {"verdict", verdict},
           {"findings", findings},
           {"fingerprint", fmt::format("{:016x}", result.fingerprint)},
           {"metrics", metrics}};

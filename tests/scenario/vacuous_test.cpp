@@ -67,6 +67,9 @@ TEST(Vacuous, ValidationRefusesUncheckedClaims) {
       {"raft kv", doc("raft", 3, kv, {{"linearizability", "kv"}, {"liveness", true}}, {{"liveness", "holds"}}), "", ""},
       {"register model on register", doc("primary-backup", 3, reg, {{"linearizability", "register"}}), "", ""},
       {"safety any with nothing checked", doc("raft", 3, kv, {{"invariants", false}}, {{"safety", "any"}}), "", ""},
+      // A history check that finds safety violations judges safety on its own.
+      {"safety judged by lost_writes alone",
+       doc("primary-backup", 3, json{{"kind", "set"}, {"clients", 2}}, {{"invariants", false}, {"lost_writes", true}}), "", ""},
       {"raft with one node", doc("raft", 1, kv), "", ""},
   };
   for (const Case& c : cases) {

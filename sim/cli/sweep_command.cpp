@@ -45,8 +45,7 @@ struct SweepArgs {
 
 // The grid: the experiment's (its `sweep` section), with each --set added or put in place of
 // the experiment's parameter at the same pointer.
-bool read_params(const SweepArgs& args, const Scenario& scenario, sweep::SweepConfig& config) {
-  config.params = scenario.sweep.params;
+bool add_sets(const SweepArgs& args, sweep::SweepConfig& config) {
   for (const std::string& set : args.sets) {
     std::string error;
     auto param = sweep::parse_set(set, &error);
@@ -65,14 +64,6 @@ bool read_params(const SweepArgs& args, const Scenario& scenario, sweep::SweepCo
   return true;
 }
 
-nlohmann::json plot_of(const SweepSpec& s) {
-  if (s.plot_metrics.empty() && s.plot_x.empty() && s.plot_series.empty()) return nullptr;
-  nlohmann::json plot = {{"metrics", s.plot_metrics}};
-  if (!s.plot_x.empty()) plot["x"] = s.plot_x;
-  if (!s.plot_series.empty()) plot["series"] = s.plot_series;
-  return plot;
-}
-
 std::optional<sweep::SweepConfig> configure(const SweepArgs& args, Scenario& scenario, std::vector<sweep::PointScenario>& points) {
   std::string error;
   const auto text = read_file(args.file, kScenarioBytesMax, &error);
@@ -83,18 +74,10 @@ std::optional<sweep::SweepConfig> configure(const SweepArgs& args, Scenario& sce
     return std::nullopt;
   }
   scenario = std::get<Scenario>(std::move(loaded));
-  sweep::SweepConfig config;
-  config.file = args.file;
-  // The file as written, not its canonical form: a pointer names what the user wrote, and a
-  // value such as the node count must not be contradicted by spelled-out defaults.
-  config.base = nlohmann::json::parse(*text);
-  config.base.erase("sweep");
-  config.title = scenario.sweep.title.empty() ? scenario.name : scenario.sweep.title;
-  config.plot = plot_of(scenario.sweep);
-  if (scenario.sweep.present) config.experiment = sweep_to_json(scenario.sweep);
-  if (!read_params(args, scenario, config)) return std::nullopt;
+  sweep::SweepConfig config = sweep::experiment_config(args.file, *text, scenario);
+  if (!add_sets(args, config)) return std::nullopt;
   const std::string seeds_text =
-      !args.seeds.empty() ? args.seeds : fmt::format("{}..{}", scenario.sweep.seeds_from, scenario.sweep.seeds_to);
+      !args.seeds.empty() ? args.seeds : fmt::format("{}..{}", config.seeds.from, config.seeds.to);
   const auto seeds = fuzz::parse_seed_range(seeds_text, &error);
   const auto shard = seeds ? fuzz::parse_shard(args.shard, &error) : std::nullopt;
   if (!seeds || !shard) {

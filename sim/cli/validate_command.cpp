@@ -1,6 +1,7 @@
 // `dsim validate FILE|DIR...`: checks scenario files (a folder: every scenario under it) without
 // running them. Prints "FILE: ok" for each valid file (standard output) and every problem of the
-// others, one per line (standard error). Exit 0 when all are valid, 2 otherwise.
+// others, one per line (standard error); an experiment's every grid point is validated too.
+// Exit 0 when all are valid, 2 otherwise.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -12,7 +13,9 @@
 
 #include "sim/cli/commands.h"
 #include "sim/core/text.h"
+#include "sim/core/file.h"
 #include "sim/scenario/scenario.h"
+#include "sim/sweep/sweep.h"
 
 namespace dsim::cli {
 
@@ -22,12 +25,24 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kFilesMax = 100'000;
 
+// An experiment is valid when every point of its grid is a valid scenario, as dsim sweep
+// would find before its first run.
+bool validate_grid(const std::string& file, const Scenario& scenario) {
+  std::string error;
+  const auto text = read_file(file, kScenarioBytesMax, &error);
+  if (text && sweep::point_scenarios(sweep::experiment_config(file, *text, scenario), &error)) return true;
+  std::cerr << terminal_safe(file) << ": /sweep: " << terminal_safe(error) << (error.ends_with('\n') ? "" : "\n");
+  return false;
+}
+
 bool validate_file(const std::string& file) {
   const auto loaded = load_scenario(file);
   if (const auto* diag = std::get_if<Diagnostics>(&loaded)) {
     std::cerr << diag->format(file);
     return false;
   }
+  const Scenario& scenario = std::get<Scenario>(loaded);
+  if (scenario.sweep.present && !validate_grid(file, scenario)) return false;
   std::cout << terminal_safe(file) << ": ok\n";
   return true;
 }

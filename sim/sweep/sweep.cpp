@@ -9,6 +9,7 @@
 
 #include "sim/core/text.h"
 #include "sim/fuzz/pool.h"
+#include "sim/scenario/sweep_json.h"
 #include "sim/world/metrics.h"
 #include "sim/world/run.h"
 #include "sim/sweep/stats.h"
@@ -48,6 +49,33 @@ std::vector<Param> params_of(const nlohmann::json& header) {
 }
 
 }  // namespace
+
+namespace {
+
+nlohmann::json plot_of(const SweepSpec& s) {
+  if (s.plot_metrics.empty() && s.plot_x.empty() && s.plot_series.empty()) return nullptr;
+  nlohmann::json plot = {{"metrics", s.plot_metrics}};
+  if (!s.plot_x.empty()) plot["x"] = s.plot_x;
+  if (!s.plot_series.empty()) plot["series"] = s.plot_series;
+  return plot;
+}
+
+}  // namespace
+
+SweepConfig experiment_config(const std::string& file, const std::string& text, const Scenario& scenario) {
+  SweepConfig config;
+  config.file = file;
+  // The file as written, not its canonical form: a pointer names what the user wrote, and a
+  // value such as the node count must not be contradicted by spelled-out defaults.
+  config.base = nlohmann::json::parse(text);
+  config.base.erase("sweep");
+  config.title = scenario.sweep.title.empty() ? scenario.name : scenario.sweep.title;
+  config.plot = plot_of(scenario.sweep);
+  if (scenario.sweep.present) config.experiment = sweep_to_json(scenario.sweep);
+  config.params = scenario.sweep.params;
+  config.seeds = {scenario.sweep.seeds_from, scenario.sweep.seeds_to};
+  return config;
+}
 
 std::optional<std::vector<PointScenario>> point_scenarios(const SweepConfig& config, std::string* error) {
   std::vector<PointScenario> out;

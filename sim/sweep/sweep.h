@@ -32,6 +32,11 @@ struct SweepConfig {
   nlohmann::json experiment;   // the scenario's sweep section (sweep_to_json), or null
 };
 
+// The sweep a scenario file describes: `text` is the file (already parsed into `scenario`); the
+// base is the file as written minus its sweep section, the grid and the rest the section's.
+// Seeds default to the section's; shard and jobs are the caller's.
+SweepConfig experiment_config(const std::string& file, const std::string& text, const Scenario& scenario);
+
 // A grid point's scenario, parsed and validated: the sweep refuses to start when one is not.
 struct PointScenario {
   Point point;

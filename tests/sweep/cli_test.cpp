@@ -122,6 +122,19 @@ TEST(SweepCli, AnExperimentJudgesItsExpectations) {
   EXPECT_EQ(nlohmann::json::parse(once.out)["seed"], 3);
 }
 
+TEST(SweepCli, ValidateChecksEveryPointOfAnExperiment) {
+  const fs::path dir = scratch("validate");
+  auto doc = nlohmann::json::parse(kScenario);
+  doc["sweep"] = {{"set", {{{"pointer", "/cluster/nodes"}, {"values", {3, 0}}}}}};
+  spit(dir / "e.json", doc.dump(2));
+  const Command bad = sh(fmt::format("{} validate {} 2>&1", dsim(), (dir / "e.json").string()));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("/cluster/nodes=0"), std::string::npos) << "the point is named:\n" << bad.out;
+  doc["sweep"]["set"][0]["values"] = {3, 5};
+  spit(dir / "e.json", doc.dump(2));
+  EXPECT_EQ(sh(fmt::format("{} validate {}", dsim(), (dir / "e.json").string())).exit_code, 0);
+}
+
 TEST(SweepCli, APageIsDrawnFromAnAggregateAndBadOnesAreRefused) {
   const fs::path dir = scratch("page");
   ASSERT_EQ(sh(sweep_cmd(dir, "-j 2 --out " + (dir / "out").string())).exit_code, 0);

@@ -507,10 +507,18 @@
     });
     canvas.addEventListener('mousemove', function (e) {
       var tip = $('tip');
-      if (!app.view || drag || !app.view.densityMode) { tip.hidden = true; return; }
-      var r = canvas.getBoundingClientRect(), cell = DSIM.density.hit(app.view, e.clientX - r.left, e.clientY - r.top);
-      if (!cell) { tip.hidden = true; return; }
-      tip.textContent = DSIM.density.describe(app.trace, cell, app.view);
+      if (!app.view || drag) { tip.hidden = true; return; }
+      var r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top, text = null;
+      if (app.view.densityMode) {
+        var cell = DSIM.density.hit(app.view, x, y);
+        if (cell) text = DSIM.density.describe(app.trace, cell, app.view);
+      } else {
+        // A "+N" lists the labels it hides.
+        var hidden = app.view.hiddenLabelsAt(x, y, 20);
+        if (hidden) text = app.trace.actors[hidden.lane].name + ': ' + hidden.count + ' more labels\n' + hidden.lines.join('\n');
+      }
+      if (text === null) { tip.hidden = true; return; }
+      tip.textContent = text;
       tip.hidden = false;
       tip.style.left = Math.min(e.clientX - r.left + 12, r.width - tip.offsetWidth - 4) + 'px';
       tip.style.top = (e.clientY - r.top + 14) + 'px';

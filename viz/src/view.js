@@ -285,6 +285,8 @@
     // Annotation labels (other keys than role). A label that would run into the one before it is not drawn; the one before it ends with
     // "+N", the number of labels it hides (click the lane for the full state at any time).
     var labelStats = { drawn: 0, elided: 0 };
+    // Where each "+N" is drawn, with the labels it stands for, so that hovering it lists them.
+    var hotspots = this.labelHotspots = [];
     if (lh >= 20) {
       c.fillStyle = '#444';
       rows.forEach(function (a) {
@@ -296,13 +298,17 @@
           if (!p) return;
           c.fillText(p.text, p.x + 2, y); c.fillRect(p.x, y - 4, 1, 8);
           labelStats.drawn++;
-          if (p.hidden) { c.fillStyle = '#b05000'; c.fillText('+' + p.hidden, p.x + 2 + p.w + 3, y); c.fillStyle = '#444'; }
+          if (!p.hidden) return;
+          var px = p.x + 2 + p.w + 3, pw = c.measureText('+' + p.hidden).width;
+          c.fillStyle = '#b05000'; c.fillText('+' + p.hidden, px, y); c.fillStyle = '#444';
+          hotspots.push({ x0: px - 2, x1: px + pw + 2, y0: y - 11, y1: y + 5, lane: a, from: p.hiddenFrom, to: p.hiddenTo });
         }
         for (var j = 2 * j0; j < lab.length && lab[j] <= t1; j += 2) {
           var x = self.x(lab[j]);
           if (x < LABEL_W) continue;
           if (placed && x < placed.x + 2 + placed.w + (placed.hidden ? 3 + c.measureText('+' + placed.hidden).width : 0) + 8) {
-            placed.hidden++; labelStats.elided++; continue;
+            if (!placed.hidden) placed.hiddenFrom = j;
+            placed.hidden++; placed.hiddenTo = j; labelStats.elided++; continue;
           }
           flush(placed);
           var text = fitText(c, lab[j + 1], 240);
@@ -631,6 +637,24 @@
   };
 
   // What is under the point (x, y)? Returns a selection or null.
+  // The labels behind the "+N" under (x, y), as lines "time  text" (at most `max`, then a count of
+  // the rest); null when no "+N" is there.
+  View.prototype.hiddenLabelsAt = function (x, y, max) {
+    var spots = this.labelHotspots || [];
+    for (var i = 0; i < spots.length; i++) {
+      var h = spots[i];
+      if (x < h.x0 || x > h.x1 || y < h.y0 || y > h.y1) continue;
+      var lab = this.trace.labels[h.lane], lines = [], n = 0;
+      for (var j = h.from; j <= h.to; j += 2) {
+        if (this.x(lab[j]) < LABEL_W) continue;
+        if (++n <= max) lines.push(DSIM.fmtTime(lab[j]) + '  ' + lab[j + 1]);
+      }
+      if (n > max) lines.push('… and ' + (n - max) + ' more (click the lane for its state at any time)');
+      return { lane: h.lane, count: n, lines: lines };
+    }
+    return null;
+  };
+
   View.prototype.hit = function (x, y) {
     var tr = this.trace, self = this;
     if (y >= AXIS_H && y < AXIS_H + this.netH) {

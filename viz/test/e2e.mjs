@@ -468,6 +468,31 @@ await test('labels are elided with +N, never squeezed; lanes fill the height', a
   await shot('raft-labels');
 });
 
+await test('hovering a +N lists the labels it hides, with their times', async () => {
+  await open(fileUrl(reports.raft));
+  await page.locator('#canvas').focus();
+  for (let i = 0; i < 14 && (await status()).densityMode; i++) await page.keyboard.press('+');
+  expect(!(await status()).densityMode, 'zoomed in past the density view');
+  const spot = await page.evaluate(() => {
+    const v = window.dsimViz.view;
+    v.draw();
+    const h = (v.labelHotspots || [])[0];
+    if (!h) return null;
+    const r = document.getElementById('canvas').getBoundingClientRect();
+    return { x: r.left + (h.x0 + h.x1) / 2, y: r.top + (h.y0 + h.y1) / 2, hidden: (h.to - h.from) / 2 + 1 };
+  });
+  expect(spot, 'a +N on the first screen of the raft trace');
+  await page.mouse.move(spot.x, spot.y);
+  expect(await page.locator('#tip').isVisible(), 'a tooltip over the +N');
+  const lines = (await page.locator('#tip').innerText()).split('\n');
+  expect(/^n\d+: \d+ more labels$/.test(lines[0]), 'the lane and the count: ' + lines[0]);
+  expect(lines.length - 1 === Math.min(spot.hidden, 21), `a line per hidden label (${spot.hidden}), at most 20 and a count: ` + lines.length);
+  expect(/\d/.test(lines[1]) && /=|:|\w/.test(lines[1]), 'a time and a label: ' + lines[1]);
+  await shot('raft-hidden-labels');
+  await page.mouse.move(5, 5);
+  expect(!(await page.locator('#tip').isVisible()), 'the tooltip goes when the pointer leaves the +N');
+});
+
 await test('drops at the sender on its own lane; network windows and clock steps on the fault row', async () => {
   await open(fileUrl(reports.figure8));
   const d = await page.evaluate(() => {

@@ -105,7 +105,11 @@ void print_summary(std::ostream& out, const std::string& file, const Scenario& s
                        terminal_safe(f.detail));
   }
   if (r.findings.empty()) out << "    no violations found\n";
-  for (const auto& [key, value] : r.metrics.items()) out << fmt::format("  {}: {}\n", terminal_safe(key), terminal_safe(value.dump()));
+  // The engine's and the clients' metrics are the lines above, in words; --json has them all.
+  for (const auto& [key, value] : r.metrics.items()) {
+    if (key == "run" || key == "clients") continue;
+    out << fmt::format("  {}: {}\n", terminal_safe(key), terminal_safe(value.dump()));
+  }
   out << fmt::format("  expected: {}\n", terminal_safe(r.expectation_detail));
   out << fmt::format("  verdict:  {}\n", r.expectation_held ? "HELD" : "NOT HELD");
   out << fmt::format("  fingerprint: {}\n", fingerprint_hex(r.fingerprint));

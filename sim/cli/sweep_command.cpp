@@ -207,7 +207,10 @@ struct ReportArgs {
 // One runs file: its header and records; false with `error` naming the file and line.
 bool read_runs(const std::string& path, nlohmann::json& header, std::vector<nlohmann::json>& records, std::string* error) {
   const auto text = read_file(path, kRunsFileBytesMax, error);
-  if (!text) return false;
+  if (!text) {
+    *error = fmt::format("{}: {}", path, *error);
+    return false;
+  }
   std::size_t line_no = 0, begin = 0;
   while (begin < text->size()) {
     std::size_t end = text->find('\n', begin);
@@ -218,6 +221,10 @@ bool read_runs(const std::string& path, nlohmann::json& header, std::vector<nloh
     if (line_no == 1) {
       if (!line.is_object() || line.value("format", nlohmann::json()) != "dsim-sweep-runs" || line.value("version", 0) != 1) {
         *error = fmt::format("{}:1: expected a dsim sweep runs header (\"format\": \"dsim-sweep-runs\", \"version\": 1)", path);
+        return false;
+      }
+      if (const std::string problem = sweep::header_problem(line); !problem.empty()) {
+        *error = fmt::format("{}:1: {}", path, problem);
         return false;
       }
       header = line;

@@ -163,6 +163,30 @@ std::vector<nlohmann::json> run_sweep(const SweepConfig& config, const std::vect
   return records;
 }
 
+std::string header_problem(const nlohmann::json& header) {
+  if (!header.is_object()) return "expected a header object";
+  const auto& params = header.value("params", nlohmann::json());
+  if (!params.is_array() || params.size() > kSweepParamsMax) return "expected \"params\": a list of the grid's parameters";
+  std::uint64_t points = 1;
+  for (const auto& p : params) {
+    if (!p.is_object() || !p.value("name", nlohmann::json()).is_string() || !p.value("pointer", nlohmann::json()).is_string() ||
+        !p.value("values", nlohmann::json()).is_array() || p["values"].empty()) {
+      return "expected each parameter as {\"name\": ..., \"pointer\": ..., \"values\": [...]}";
+    }
+    points *= p["values"].size();
+    if (points > kSweepPointsMax) return fmt::format("the grid has more than {} points", kSweepPointsMax);
+  }
+  const auto& seeds = header.value("seeds", nlohmann::json());
+  if (!seeds.is_object() || !seeds.value("from", nlohmann::json()).is_number_unsigned() ||
+      !seeds.value("to", nlohmann::json()).is_number_unsigned() || seeds["to"].get<std::uint64_t>() < seeds["from"].get<std::uint64_t>()) {
+    return "expected \"seeds\": {\"from\": A, \"to\": B} with A <= B";
+  }
+  for (const char* key : {"scenario", "title"}) {
+    if (!header.value(key, nlohmann::json()).is_string()) return fmt::format("expected \"{}\": a string", key);
+  }
+  return "";
+}
+
 std::string record_problem(const nlohmann::json& header, const nlohmann::json& record) {
   if (!record.is_object() || record.value("type", nlohmann::json()) != "run") return "expected an object with \"type\": \"run\"";
   const auto points = grid_points(params_of(header)).size();
@@ -228,7 +252,7 @@ nlohmann::json aggregate(const nlohmann::json& header, std::vector<nlohmann::jso
                         {"seeds", header["seeds"]},
                         {"metrics", names},
                         {"points", points}};
-  if (!header["plot"].is_null()) out["plot"] = header["plot"];
+  if (header.contains("plot") && !header["plot"].is_null()) out["plot"] = header["plot"];
   return out;
 }
 

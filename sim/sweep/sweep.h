@@ -61,6 +61,10 @@ std::vector<nlohmann::json> run_sweep(const SweepConfig& config, const std::vect
 // and every metric by name (sim/world/metrics.h).
 nlohmann::json run_record(std::size_t point, std::uint64_t seed, const RunResult& result);
 
+// What is wrong with a runs file's header (its grid and seeds, which the records are read
+// against); "" if nothing.
+std::string header_problem(const nlohmann::json& header);
+
 // What is wrong with a runs file's line (the header's points and seeds bound it); "" if nothing.
 std::string record_problem(const nlohmann::json& header, const nlohmann::json& record);
 

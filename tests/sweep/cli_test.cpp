@@ -78,6 +78,31 @@ TEST(SweepCli, OutputsDoNotDependOnJobsOrShards) {
   EXPECT_NE(twice.out.find("is in both"), std::string::npos) << twice.out;
 }
 
+TEST(SweepCli, BadRunsFilesAreNamedWithTheirLine) {
+  const fs::path dir = scratch("bad-runs");
+  const auto report = [&](const std::string& text) {
+    spit(dir / "runs.jsonl", text);
+    return sh(fmt::format("{} sweep-report {} --out {} 2>&1", dsim(), (dir / "runs.jsonl").string(), (dir / "out").string()));
+  };
+  const std::string header = R"({"type":"header","format":"dsim-sweep-runs","version":1,"scenario":"s","title":"t",)"
+                             R"("params":[{"name":"n","pointer":"/n","values":[1,2]}],"seeds":{"from":1,"to":2}})";
+  for (const auto& [text, says] : std::vector<std::pair<std::string, std::string>>{
+           {"", "empty"},
+           {"{}\n", "runs.jsonl:1: expected a dsim sweep runs header"},
+           {R"({"type":"header","format":"dsim-sweep-runs","version":1})" "\n", "runs.jsonl:1: expected \"params\""},
+           {header + "\nnot json\n", "runs.jsonl:2: not valid JSON"},
+           {header + "\n" + R"({"type":"run","point":2,"seed":1,"verdict":"held"})" + "\n", "runs.jsonl:2: \"point\""},
+           {header + "\n" + R"({"type":"run","point":0,"seed":9,"verdict":"held"})" + "\n", "runs.jsonl:2: \"seed\" must be in 1..2"}}) {
+    const Command c = report(text);
+    EXPECT_EQ(c.exit_code, 2) << text << "\n" << c.out;
+    EXPECT_NE(c.out.find(says), std::string::npos) << "should say " << says << ":\n" << c.out;
+  }
+  const Command dir_input = sh(fmt::format("{} sweep-report {} 2>&1", dsim(), dir.string()));
+  EXPECT_EQ(dir_input.exit_code, 2);
+  EXPECT_NE(dir_input.out.find(dir.string()), std::string::npos) << "the path is named:\n" << dir_input.out;
+  EXPECT_FALSE(fs::exists(dir / "out/sweep.json")) << "nothing is written from a bad file";
+}
+
 TEST(SweepCli, BadSetsExitTwoNamingThePointer) {
   const fs::path dir = scratch("bad");
   const auto run = [&](const std::string& set) {

@@ -272,7 +272,7 @@
     const root = svg('svg', { class: 'chart', viewBox: `0 0 ${CHART.w} ${CHART.h}`, 'aria-label': `${metric} against ${spec.x.name}` });
     const g = svg('g', { transform: `translate(${CHART.left},${CHART.top})` });
     root.append(g);
-    yAxis(g, y, plotW, `${metric} (mean, 95% CI)`);
+    yAxis(g, y, plotW, 'mean (95% CI)');  // the chart's title names the metric
     xAxis(g, x, plotH, spec.x.name);
     if (!stats.length) g.append(svg('text', { class: 'nodata', x: plotW / 2, y: plotH / 2, 'text-anchor': 'middle' }, 'no run produced this metric'));
     // Series side by side, a few pixels apart, so their error bars do not hide each other.

@@ -50,12 +50,11 @@ std::optional<std::string> first_difference(const RunResult& a, const RunResult&
 }
 
 int exit_code_for(const RunResult& r) {
-  for (const Finding& f : r.findings) {
-    if (f.check == "bad-input") return kExitBadInput;
-  }
-  if (r.expectation_held) return kExitHeld;
-  for (const Finding& f : r.findings) {
-    if (f.check == "inconclusive") return kExitInconclusive;
+  switch (verdict(r)) {
+    case Verdict::held: return kExitHeld;
+    case Verdict::violated: return kExitViolated;
+    case Verdict::inconclusive: return kExitInconclusive;
+    case Verdict::bad_input: return kExitBadInput;
   }
   return kExitViolated;
 }

@@ -88,7 +88,7 @@ std::optional<sweep::SweepConfig> configure(const SweepArgs& args, Scenario& sce
   config.shard = *shard;
   const std::uint32_t cores = std::max(1u, std::thread::hardware_concurrency());
   config.jobs = std::min(args.jobs ? args.jobs : cores, fuzz::kParallelMax);
-  const std::uint64_t runs = sweep::grid_points(config.params).size() * (seeds->to - seeds->from + 1);
+  const std::uint64_t runs = sweep::grid_points(config.params).size() * seeds->count();
   if (runs > sweep::kRunsMax) {
     std::cerr << fmt::format("dsim sweep: {} runs (points x seeds), more than {}: shard or narrow it\n", runs, sweep::kRunsMax);
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "sim/core/text.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 namespace dsim {
@@ -25,6 +27,13 @@ std::string terminal_safe(std::string_view text) {
 std::string format_ms(double ms) {
   if (ms == static_cast<double>(static_cast<long long>(ms))) return fmt::format("{} ms", static_cast<long long>(ms));
   return fmt::format("{:.3f} ms", ms);
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
 }
 
 }  // namespace dsim

@@ -2,6 +2,8 @@
 // could hold escape sequences that move the cursor, retitle the window or hide earlier output.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,8 @@ std::string terminal_safe(std::string_view text);
 // A duration for people, the same way everywhere: "1004.573 ms" (three decimals: microseconds),
 // "250 ms" when whole.
 std::string format_ms(double ms);
+
+// The whole text as an unsigned decimal integer ("12"); nullopt for "", "-1", "1x", 2^64.
+std::optional<std::uint64_t> parse_u64(std::string_view text);
 
 }  // namespace dsim

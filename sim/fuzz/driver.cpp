@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -25,13 +24,6 @@ namespace {
 constexpr std::size_t kSummarySeedsMax = 1000;
 
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
-
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
 nlohmann::json size_json(const Size& s) {
   return {{"faults", s.faults}, {"ops", s.ops}, {"events", s.events}, {"nodes", s.nodes}, {"clients", s.clients},
@@ -260,21 +252,6 @@ std::string xml_escape(const std::string& text) {
 }
 
 }  // namespace
-
-std::optional<SeedRange> parse_seed_range(const std::string& text, std::string* error) {
-  const auto dots = text.find("..");
-  const auto from = parse_u64(std::string_view(text).substr(0, dots));
-  const auto to = dots == std::string::npos ? from : parse_u64(std::string_view(text).substr(dots + 2));
-  if (!from || !to) {
-    if (error) *error = fmt::format("expected seeds as A..B or A (unsigned integers), found \"{}\"", text);
-    return std::nullopt;
-  }
-  if (*to < *from || *to - *from >= kSeedsMax) {
-    if (error) *error = fmt::format("expected A <= B and at most {} seeds, found \"{}\"", kSeedsMax, text);
-    return std::nullopt;
-  }
-  return SeedRange{*from, *to};
-}
 
 std::optional<Shard> parse_shard(const std::string& text, std::string* error) {
   const auto slash = text.find('/');

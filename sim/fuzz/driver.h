@@ -11,27 +11,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/core/seed_range.h"
 #include "sim/scenario/scenario.h"
 #include "sim/fuzz/shrink.h"
 
 namespace dsim::fuzz {
 
-// Seeds in one invocation: the parent keeps a record (a few hundred bytes) per seed. Shard more.
-inline constexpr std::uint64_t kSeedsMax = 10'000'000;
+using dsim::kSeedsMax;
+using dsim::parse_seed_range;
+using dsim::SeedRange;
 inline constexpr std::uint32_t kShardsMax = 1'000'000;
-
-struct SeedRange {
-  std::uint64_t from = 0;  // inclusive
-  std::uint64_t to = 0;    // inclusive
-};
 
 struct Shard {
   std::uint32_t index = 1;  // 1-based, as Slurm and humans count
   std::uint32_t count = 1;
 };
 
-// "A..B" (inclusive) or a single seed "A"; nullopt with `error` set when malformed or too long.
-std::optional<SeedRange> parse_seed_range(const std::string& text, std::string* error);
 // "K/N" with 1 <= K <= N.
 std::optional<Shard> parse_shard(const std::string& text, std::string* error);
 // The seeds of shard K/N, ascending: every N-th seed from from + K - 1, so failing seeds spread

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/formula.h"
+#include "sim/core/seed_range.h"
 
 namespace dsim {
 
@@ -14,7 +15,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::optional<double> whole_number(const std::string& text) {
+std::optional<double> parse_number(const std::string& text) {
   double value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -34,10 +35,10 @@ const std::vector<std::string> kStats = {"mean", "median", "p99", "min", "max", 
 std::optional<std::vector<json>> parse_sweep_range(const std::string& text, std::string* error) {
   const std::size_t dots = text.find("..");
   const std::size_t colon = dots == std::string::npos ? std::string::npos : text.find(':', dots);
-  const auto from = dots == std::string::npos ? std::nullopt : whole_number(text.substr(0, dots));
-  const auto to = from ? whole_number(text.substr(dots + 2, colon == std::string::npos ? std::string::npos : colon - dots - 2))
+  const auto from = dots == std::string::npos ? std::nullopt : parse_number(text.substr(0, dots));
+  const auto to = from ? parse_number(text.substr(dots + 2, colon == std::string::npos ? std::string::npos : colon - dots - 2))
                        : std::nullopt;
-  const auto step = colon == std::string::npos ? std::optional<double>(1.0) : whole_number(text.substr(colon + 1));
+  const auto step = colon == std::string::npos ? std::optional<double>(1.0) : parse_number(text.substr(colon + 1));
   if (!from || !to || !step) {
     *error = fmt::format("\"{}\" is not a range A..B or A..B:STEP of numbers", text);
     return std::nullopt;
@@ -184,19 +185,16 @@ void read_plot(ObjectReader& top, SweepSpec& s, Diagnostics& diag) {
 }
 
 void read_seeds(ObjectReader& r, SweepSpec& s, Diagnostics& diag) {
+  constexpr std::uint64_t kSeedsPerPointMax = 1'000'000;
   const json* seeds = r.raw("seeds");
   if (!seeds) return;
-  std::string text = seeds->is_string() ? seeds->get<std::string>() : "";
-  const std::size_t dots = text.find("..");
-  const auto from = dots == std::string::npos ? std::nullopt : whole_number(text.substr(0, dots));
-  const auto to = from ? whole_number(text.substr(dots + 2)) : std::nullopt;
-  if (!from || !to || *from < 0 || *to < *from || *to - *from >= 1e6 || std::nearbyint(*from) != *from ||
-      std::nearbyint(*to) != *to) {
+  const auto range = seeds->is_string() ? parse_seed_range(seeds->get<std::string>(), nullptr) : std::nullopt;
+  if (!range || seeds->get<std::string>().find("..") == std::string::npos || range->count() > kSeedsPerPointMax) {
     diag.expected(r.path("seeds"), "a seed range \"A..B\" (A <= B, at most 1,000,000 seeds)", *seeds);
     return;
   }
-  s.seeds_from = static_cast<std::uint64_t>(*from);
-  s.seeds_to = static_cast<std::uint64_t>(*to);
+  s.seeds_from = range->from;
+  s.seeds_to = range->to;
 }
 
 }  // namespace

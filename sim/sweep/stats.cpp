@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "sim/core/percentile.h"
+
 namespace dsim::sweep {
 
 double t95(std::size_t df) {
@@ -27,8 +29,7 @@ Summary summarize(std::vector<double> values) {
   s.min = values.front();
   s.max = values.back();
   s.median = s.n % 2 == 1 ? values[s.n / 2] : (values[s.n / 2 - 1] + values[s.n / 2]) / 2;
-  const auto rank = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(s.n)));
-  s.p99 = values[std::clamp<std::size_t>(rank, 1, s.n) - 1];
+  s.p99 = nearest_rank(values, 0.99);
   if (s.n >= 2) {
     double squares = 0;
     for (const double v : values) squares += (v - s.mean) * (v - s.mean);

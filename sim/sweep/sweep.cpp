@@ -20,12 +20,14 @@ namespace {
 
 constexpr std::size_t kTableMetricsDefault = 4;  // columns a table shows when nobody chose them
 
-std::uint64_t seed_count(const fuzz::SeedRange& seeds) { return seeds.to - seeds.from + 1; }
-
-std::string verdict_of(const RunResult& r) {
-  if (r.expectation_held) return "held";
-  for (const Finding& f : r.findings) {
-    if (f.check == "inconclusive") return "inconclusive";
+// A run's verdict in a record: what `dsim run` would say of it (a run whose input was bad did
+// not hold).
+const char* verdict_word(const RunResult& r) {
+  switch (verdict(r)) {
+    case Verdict::held: return "held";
+    case Verdict::inconclusive: return "inconclusive";
+    case Verdict::violated:
+    case Verdict::bad_input: return "violated";
   }
   return "violated";
 }
@@ -48,9 +50,12 @@ std::vector<Param> params_of(const nlohmann::json& header) {
   return params;
 }
 
-}  // namespace
-
-namespace {
+// The grid's size from a runs header's parameters, without building the grid.
+std::uint64_t point_count(const nlohmann::json& header) {
+  std::uint64_t points = 1;
+  for (const auto& p : header["params"]) points *= p["values"].size();
+  return points;
+}
 
 nlohmann::json plot_of(const SweepSpec& s) {
   if (s.plot_metrics.empty() && s.plot_x.empty() && s.plot_series.empty()) return nullptr;
@@ -117,7 +122,7 @@ nlohmann::json run_record(std::size_t point, std::uint64_t seed, const RunResult
   for (const auto& [name, value] : flat_metrics(result.history_checks)) figures[fmt::format("checks.{}", name)] = value;
   // The verdict as numbers too, so that a point's mean is the share of its runs that held,
   // failed or were inconclusive, for plots and expectations like any other metric.
-  const std::string verdict = verdict_of(result);
+  const std::string verdict = verdict_word(result);
   for (const char* v : {"held", "violated", "inconclusive"}) figures[fmt::format("verdict.{}", v)] = verdict == v ? 1 : 0;
   for (const auto& [name, value] : figures) {
     // Counts stay integers in the file; the aggregate reads every figure as a double.
@@ -135,7 +140,7 @@ nlohmann::json run_record(std::size_t point, std::uint64_t seed, const RunResult
 
 std::vector<nlohmann::json> run_sweep(const SweepConfig& config, const std::vector<PointScenario>& points,
                                       const Progress& progress) {
-  const std::uint64_t seeds = seed_count(config.seeds);
+  const std::uint64_t seeds = config.seeds.count();
   // The shard's runs: every N-th of the point-major list, as dsim fuzz shards seeds.
   std::vector<std::uint64_t> runs;
   for (std::uint64_t r = config.shard.index - 1; r < points.size() * seeds; r += config.shard.count) runs.push_back(r);
@@ -167,15 +172,14 @@ std::string header_problem(const nlohmann::json& header) {
   if (!header.is_object()) return "expected a header object";
   const auto& params = header.value("params", nlohmann::json());
   if (!params.is_array() || params.size() > kSweepParamsMax) return "expected \"params\": a list of the grid's parameters";
-  std::uint64_t points = 1;
   for (const auto& p : params) {
     if (!p.is_object() || !p.value("name", nlohmann::json()).is_string() || !p.value("pointer", nlohmann::json()).is_string() ||
-        !p.value("values", nlohmann::json()).is_array() || p["values"].empty()) {
+        !p.value("values", nlohmann::json()).is_array() || p["values"].empty() || p["values"].size() > kSweepValuesMax) {
       return "expected each parameter as {\"name\": ..., \"pointer\": ..., \"values\": [...]}";
     }
-    points *= p["values"].size();
-    if (points > kSweepPointsMax) return fmt::format("the grid has more than {} points", kSweepPointsMax);
   }
+  // At most 8 parameters of at most 1,000 values each: the product cannot overflow.
+  if (point_count(header) > kSweepPointsMax) return fmt::format("the grid has more than {} points", kSweepPointsMax);
   const auto& seeds = header.value("seeds", nlohmann::json());
   if (!seeds.is_object() || !seeds.value("from", nlohmann::json()).is_number_unsigned() ||
       !seeds.value("to", nlohmann::json()).is_number_unsigned() || seeds["to"].get<std::uint64_t>() < seeds["from"].get<std::uint64_t>()) {
@@ -189,7 +193,7 @@ std::string header_problem(const nlohmann::json& header) {
 
 std::string record_problem(const nlohmann::json& header, const nlohmann::json& record) {
   if (!record.is_object() || record.value("type", nlohmann::json()) != "run") return "expected an object with \"type\": \"run\"";
-  const auto points = grid_points(params_of(header)).size();
+  const auto points = point_count(header);
   const auto& point = record.value("point", nlohmann::json());
   if (!point.is_number_unsigned() || point.get<std::uint64_t>() >= points) {
     return fmt::format("\"point\" must be an index below {}", points);
@@ -199,9 +203,9 @@ std::string record_problem(const nlohmann::json& header, const nlohmann::json& r
   if (!seed.is_number_unsigned() || seed.get<std::uint64_t>() < from || seed.get<std::uint64_t>() > to) {
     return fmt::format("\"seed\" must be in {}..{}", from, to);
   }
-  static const std::set<std::string> kVerdicts = {"held", "violated", "inconclusive", "crashed"};
   const auto& verdict = record.value("verdict", nlohmann::json());
-  if (!verdict.is_string() || !kVerdicts.count(verdict.get<std::string>())) {
+  if (!verdict.is_string() ||
+      std::find(std::begin(kRunVerdicts), std::end(kRunVerdicts), verdict.get<std::string>()) == std::end(kRunVerdicts)) {
     return "\"verdict\" must be held, violated, inconclusive or crashed";
   }
   if (record.contains("metrics")) {
@@ -213,11 +217,8 @@ std::string record_problem(const nlohmann::json& header, const nlohmann::json& r
   return "";
 }
 
-nlohmann::json aggregate(const nlohmann::json& header, std::vector<nlohmann::json> records) {
-  std::sort(records.begin(), records.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-    return std::pair(a["point"].get<std::uint64_t>(), a["seed"].get<std::uint64_t>()) <
-           std::pair(b["point"].get<std::uint64_t>(), b["seed"].get<std::uint64_t>());
-  });
+nlohmann::json aggregate(const nlohmann::json& header, const std::vector<nlohmann::json>& records) {
+  // No sorting needed: runs are grouped by point, and summarize() sorts each metric's values.
   const std::vector<Param> params = params_of(header);
   const std::vector<Point> grid = grid_points(params);
   std::set<std::string> names;
@@ -236,7 +237,7 @@ nlohmann::json aggregate(const nlohmann::json& header, std::vector<nlohmann::jso
   for (std::size_t p = 0; p < grid.size(); ++p) {
     nlohmann::json counts = nlohmann::json::object();
     std::uint64_t runs = 0;
-    for (const char* v : {"held", "violated", "inconclusive", "crashed"}) {
+    for (const char* v : kRunVerdicts) {
       counts[v] = verdicts[p][v];
       runs += verdicts[p][v];
     }
@@ -286,7 +287,7 @@ std::string csv_text(const nlohmann::json& agg) {
     std::string prefix;
     for (const auto& p : agg["params"]) prefix += csv_field(point["params"][p["name"].get<std::string>()]) + ",";
     prefix += point["runs"].dump();
-    for (const char* v : {"held", "violated", "inconclusive", "crashed"}) prefix.append(",").append(point["verdicts"][v].dump());
+    for (const char* v : kRunVerdicts) prefix.append(",").append(point["verdicts"][v].dump());
     for (const auto& [name, s] : point["metrics"].items()) {
       out.append(prefix).append(",").append(csv_field(name));
       for (const char* f : {"n", "mean", "median", "p99", "min", "max"}) out.append(",").append(csv_field(s[f]));

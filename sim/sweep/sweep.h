@@ -20,12 +20,15 @@ namespace dsim::sweep {
 
 inline constexpr std::uint64_t kRunsMax = 1'000'000;  // points x seeds in one sweep
 
+// A record's verdicts, in the order aggregates and tables list them.
+inline constexpr const char* kRunVerdicts[] = {"held", "violated", "inconclusive", "crashed"};
+
 struct SweepConfig {
   std::string file;            // the scenario's path, as given: labels outputs
   nlohmann::json base;         // the scenario's canonical JSON, before any parameter is set
   std::string title;           // the experiment's title; the scenario's name by default
   std::vector<Param> params;   // finished (finish_params)
-  fuzz::SeedRange seeds;
+  SeedRange seeds;
   fuzz::Shard shard;
   std::uint32_t jobs = 1;
   nlohmann::json plot;         // {"metrics": [...], "x": NAME, "series": NAME}, or null
@@ -70,7 +73,7 @@ std::string record_problem(const nlohmann::json& header, const nlohmann::json& r
 
 // The aggregate (sweep.json, the page's data): per point its values, runs by verdict, and a
 // Summary of every metric. Records in any order; duplicates are the caller's to refuse.
-nlohmann::json aggregate(const nlohmann::json& header, std::vector<nlohmann::json> records);
+nlohmann::json aggregate(const nlohmann::json& header, const std::vector<nlohmann::json>& records);
 
 // The runs file: the header (without a shard when `merged`), then the records in order.
 std::string runs_text(nlohmann::json header, const std::vector<nlohmann::json>& records, bool merged);

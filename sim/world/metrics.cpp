@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "sim/core/percentile.h"
 #include "sim/core/time.h"
 #include "sim/world/run.h"
 
@@ -40,17 +41,6 @@ nlohmann::json engine_metrics(const RunStats& stats) {
           {"simulated_ms", ns_to_ms(stats.end_ns)}};
 }
 
-namespace {
-
-// Nearest rank: the smallest latency with at least `share` of them at or below it.
-double percentile_ms(const std::vector<TimeNs>& sorted_ns, double share) {
-  std::size_t rank = static_cast<std::size_t>(share * static_cast<double>(sorted_ns.size()) + 0.999999);
-  rank = std::clamp<std::size_t>(rank, 1, sorted_ns.size());
-  return ns_to_ms(sorted_ns[rank - 1]);
-}
-
-}  // namespace
-
 nlohmann::json client_metrics(const check::History& history) {
   if (history.ops.empty()) return nlohmann::json::object();
   std::uint64_t ok = 0, fail = 0, info = 0;
@@ -68,8 +58,8 @@ nlohmann::json client_metrics(const check::History& history) {
                         {"availability", static_cast<double>(ok) / static_cast<double>(history.ops.size())}};
   if (!latency_ns.empty()) {
     std::sort(latency_ns.begin(), latency_ns.end());
-    out["latency_ms_p50"] = percentile_ms(latency_ns, 0.50);
-    out["latency_ms_p99"] = percentile_ms(latency_ns, 0.99);
+    out["latency_ms_p50"] = ns_to_ms(nearest_rank(latency_ns, 0.50));
+    out["latency_ms_p99"] = ns_to_ms(nearest_rank(latency_ns, 0.99));
     out["latency_ms_max"] = ns_to_ms(latency_ns.back());
   }
   return out;

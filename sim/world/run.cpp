@@ -219,6 +219,15 @@ void World::record_budget_finding() {
                          stats_.end_ns, std::move(data)});
 }
 
+Verdict verdict(const RunResult& result) {
+  const auto has = [&](const char* check) {
+    return std::any_of(result.findings.begin(), result.findings.end(), [&](const Finding& f) { return f.check == check; });
+  };
+  if (has("bad-input")) return Verdict::bad_input;
+  if (result.expectation_held) return Verdict::held;
+  return has("inconclusive") ? Verdict::inconclusive : Verdict::violated;
+}
+
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   RunResult result;
   World world(scenario, options);

@@ -50,6 +50,12 @@ struct RunResult {
   Trace trace;                        // empty unless RunOptions::trace
 };
 
+// What a run says of its scenario's claim. A "bad-input" finding (the history cannot be checked
+// as asked) overrides everything; else held when the expectation held; else inconclusive when
+// some check or budget could not judge (an "inconclusive" finding), else violated.
+enum class Verdict { held, violated, inconclusive, bad_input };
+Verdict verdict(const RunResult& result);
+
 // When the cluster is calm: checks.calm_ms, or when the last fault is undone.
 TimeNs calm_time(const Scenario& scenario);
 
